@@ -1,0 +1,91 @@
+"""``python -m bot [run|sandbox|migrate]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.config import Settings, configure_logging
+from bot.errors import ConfigError
+
+MISSING_TOKEN = (
+    "Repmate can't connect to Discord: DISCORD_TOKEN is not set. Create a bot in the Discord "
+    "developer portal, copy its token, and put it in a `.env` file in this folder as "
+    "`DISCORD_TOKEN=...` (copy `.env.example` to start; every setting is explained there). "
+    "To try Repmate without a token or network, run `make sandbox` (or `python -m bot sandbox`), "
+    "which starts the real bot against an offline Discord you can use in your browser."
+)
+
+
+def _fail(message: str) -> int:
+    print(f"\n{message}\n", file=sys.stderr)
+    return 2
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not settings.discord_token:
+        return _fail(MISSING_TOKEN)
+    configure_logging(settings)
+    from bot.app import create_bot
+
+    bot = create_bot(settings)
+    bot.run(settings.discord_token, log_handler=None)
+    return 0
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    configure_logging(settings)
+    from bot.db.database import Database
+    from bot.db.engine import current_revision
+
+    async def run() -> str | None:
+        db = Database.from_url(settings.database_url)
+        try:
+            await db.migrate()
+            return await current_revision(db.engine)
+        finally:
+            await db.dispose()
+
+    revision = asyncio.run(run())
+    print(f"Database is at migration {revision}.")
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import main as sandbox_main
+
+    return sandbox_main(screenshots=args.screenshots, port=args.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Run Repmate.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord and run the bot (default)")
+    sandbox = sub.add_parser("sandbox", help="run the real bot against an offline Discord in your browser")
+    sandbox.add_argument("--screenshots", metavar="DIR", help="play a short demo, save PNGs to DIR and exit")
+    sandbox.add_argument(
+        "--port", type=int, default=None, help="port for the preview page (default: any free)"
+    )
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args(argv)
+    handlers = {"run": cmd_run, "sandbox": cmd_sandbox, "migrate": cmd_migrate, None: cmd_run}
+    try:
+        return handlers[args.command](args)
+    except ConfigError as exc:
+        return _fail(
+            f"Repmate can't start: {exc} Settings come from the environment or a `.env` file "
+            "(see `.env.example`)."
+        )
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The Database handle every repository is built on.
+
+Owns the engine's lifetime and knows the dialect, so repositories can use the one
+portable upsert below instead of each writing its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.db.engine import create_engine, migrate
+
+
+class Database:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Database:
+        return cls(create_engine(url, **kwargs))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    async def migrate(self) -> None:
+        await migrate(self.engine)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A connection inside one transaction, committed on success."""
+        async with self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads (no explicit transaction)."""
+        async with self.engine.connect() as conn:
+            yield conn
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    def upsert(
+        self,
+        table: Table,
+        values: Mapping[str, Any],
+        keys: Sequence[str],
+        update: Sequence[str] | None = None,
+    ) -> Any:
+        """INSERT … ON CONFLICT (keys) DO UPDATE the given columns (or nothing)."""
+        module = postgresql if self.is_postgres else sqlite
+        stmt = module.insert(table).values(**values)
+        columns = [c for c in (update if update is not None else values.keys()) if c not in keys]
+        if not columns:
+            return stmt.on_conflict_do_nothing(index_elements=list(keys))
+        return stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
+        )
+
+    def insert_ignore(self, table: Table, values: Mapping[str, Any], keys: Sequence[str]) -> Any:
+        """INSERT that is a no-op when a row with the same keys exists."""
+        return self.upsert(table, values, keys, update=())

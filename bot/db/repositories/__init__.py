@@ -1,0 +1,1 @@
+"""Repositories: the only place with SQL. Each takes a :class:`bot.db.database.Database`."""

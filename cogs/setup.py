@@ -1,0 +1,150 @@
+"""/setup: where the bot posts, who coaches, where triage points members (SPEC §2)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import RepmateBot
+from bot.db.repositories.guilds import GuildConfig
+from bot.errors import UserFacingError
+from bot.services.settings import DEFAULT_EMERGENCY_TEXT
+from bot.ui import COLOUR, reply
+
+#: What the bot needs in a channel it posts to, with the names Discord's settings show.
+POST_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+}
+
+
+def check_can_post(channel: discord.abc.GuildChannel, me: discord.Member, purpose: str) -> None:
+    perms = channel.permissions_for(me)
+    missing = [label for attr, label in POST_PERMISSIONS.items() if not getattr(perms, attr)]
+    if missing:
+        raise UserFacingError(
+            f"I can't post {purpose} in {channel.mention}: I'm missing **{', '.join(missing)}** there. "
+            "Give my role those permissions in the channel settings, or pick another channel."
+        )
+
+
+def _channel(cid: int | None) -> str:
+    return f"<#{cid}>" if cid else "not set"
+
+
+def render_config(config: GuildConfig) -> discord.Embed:
+    embed = discord.Embed(title="Repmate setup", colour=COLOUR)
+    embed.add_field(name="Routines channel", value=_channel(config.routines_channel_id))
+    embed.add_field(name="Challenges channel", value=_channel(config.challenges_channel_id))
+    embed.add_field(name="Check-ins fallback", value=_channel(config.checkins_channel_id))
+    embed.add_field(
+        name="Coach role", value=f"<@&{config.coach_role_id}>" if config.coach_role_id else "not set"
+    )
+    embed.add_field(name="Emergency number", value=config.emergency_number or DEFAULT_EMERGENCY_TEXT)
+    clinician = config.clinician_text or "not set"
+    if config.clinician_url:
+        clinician += f"\n{config.clinician_url}"
+    embed.add_field(name="Clinician", value=clinician, inline=False)
+    embed.set_footer(text="Change with /setup channels, coach-role, clinician or emergency-number.")
+    return embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SetupCog(commands.GroupCog, group_name="setup", group_description="Configure Repmate for this server"):
+    def __init__(self, bot: RepmateBot) -> None:
+        self.bot = bot
+
+    async def interaction_check(self, interaction: discord.Interaction[RepmateBot]) -> bool:  # type: ignore[override]
+        # Discord hides /setup from non-admins by default, but a server can re-grant it;
+        # the permission is still required to change anything.
+        if not interaction.permissions.manage_guild:
+            raise app_commands.CheckFailure(
+                "Only members with the **Manage Server** permission can change Repmate's setup."
+            )
+        return True
+
+    @property
+    def guilds(self):  # type: ignore[no-untyped-def]
+        return self.bot.services.guilds
+
+    @app_commands.command(name="channels", description="Where shared routines and challenges are posted")
+    @app_commands.describe(
+        routines="Channel for shared routines",
+        challenges="Channel for challenge announcements and results",
+        checkins="Fallback channel for a short ping when a member's DMs are closed (optional)",
+    )
+    async def channels(
+        self,
+        interaction: discord.Interaction[RepmateBot],
+        routines: discord.TextChannel,
+        challenges: discord.TextChannel,
+        checkins: discord.TextChannel | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        me = interaction.guild.me
+        check_can_post(routines, me, "shared routines")
+        check_can_post(challenges, me, "challenge announcements")
+        if checkins is not None:
+            check_can_post(checkins, me, "check-in pings")
+        await interaction.response.defer(ephemeral=True)
+        config = await self.guilds.set_channels(
+            interaction.guild.id,
+            routines_id=routines.id,
+            challenges_id=challenges.id,
+            checkins_id=checkins.id if checkins else None,
+        )
+        await reply(interaction, "Channels saved.", embed=render_config(config))
+
+    @app_commands.command(name="coach-role", description="Members with this role may create challenges")
+    @app_commands.describe(role="The coach role")
+    async def coach_role(self, interaction: discord.Interaction[RepmateBot], role: discord.Role) -> None:
+        assert interaction.guild is not None
+        if role.is_default():
+            raise UserFacingError(
+                "@everyone can't be the coach role; pick a role that only coaches have.",
+                example="`/setup coach-role role:@Coaches`",
+            )
+        await interaction.response.defer(ephemeral=True)
+        config = await self.guilds.set_coach_role(interaction.guild.id, role.id)
+        await reply(interaction, f"Coach role set to {role.mention}.", embed=render_config(config))
+
+    @app_commands.command(name="clinician", description="Where the triage points members for care")
+    @app_commands.describe(
+        text="Who to contact, e.g. the club physio or a local sports-medicine clinic (≤300 characters)",
+        url="An https link for them (optional)",
+    )
+    async def clinician(
+        self,
+        interaction: discord.Interaction[RepmateBot],
+        text: app_commands.Range[str, 1, 300],
+        url: str | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True)
+        config = await self.guilds.set_clinician(interaction.guild.id, text, url)
+        await reply(interaction, "Clinician details saved.", embed=render_config(config))
+
+    @app_commands.command(
+        name="emergency-number", description="The emergency number the triage tells members to call"
+    )
+    @app_commands.describe(number="e.g. 911, 999, 112 or 000")
+    async def emergency_number(
+        self, interaction: discord.Interaction[RepmateBot], number: app_commands.Range[str, 1, 40]
+    ) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True)
+        config = await self.guilds.set_emergency_number(interaction.guild.id, number)
+        await reply(interaction, "Emergency number saved.", embed=render_config(config))
+
+    @app_commands.command(name="show", description="Show this server's Repmate configuration")
+    async def show(self, interaction: discord.Interaction[RepmateBot]) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True)
+        await reply(interaction, embed=render_config(await self.guilds.get(interaction.guild.id)))
+
+
+async def setup(bot: RepmateBot) -> None:
+    await bot.add_cog(SetupCog(bot))
