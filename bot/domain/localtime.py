@@ -29,7 +29,10 @@ from zoneinfo import ZoneInfo, available_timezones
 from apscheduler.triggers.cron import CronTrigger
 
 __all__ = [
+    "ALL_DAYS",
     "DEFAULT_QUIET_HOURS",
+    "WEEKDAYS",
+    "WEEKEND",
     "QuietHours",
     "TimeInputError",
     "format_days",
