@@ -31,6 +31,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
     settings = _settings()
     if not settings.discord_token:
         return _fail(MISSING_TOKEN)
+    from bot.triage import TriageRulesError, load_rules
+
+    try:
+        load_rules()
+    except TriageRulesError as exc:
+        return _fail(f"Repmate can't start: {exc}")
     configure_logging(settings)
     from bot.app import create_bot
 

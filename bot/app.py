@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +22,12 @@ from discord.ext import commands
 from bot import clock
 from bot.config import Settings
 from bot.db.database import Database
+from bot.db.repositories.guilds import GuildRepo
+from bot.scheduling.dispatcher import SEND_GROUP, Dispatcher
+from bot.scheduling.ratelimit import TokenBucket
 from bot.services.container import Services, build_services
 from bot.tree import RepmateTree
+from bot.triage import load_rules
 from bot.ui import new_reference
 from bot.version import __version__
 
@@ -34,6 +38,9 @@ EXTENSIONS = (
     "cogs.settings",
     "cogs.meta",
     "cogs.admin",
+    "cogs.routines",
+    "cogs.log",
+    "cogs.triage",
 )
 
 
@@ -46,8 +53,25 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
+def make_pacer(limit_per_second: float) -> TokenBucket:
+    """A bucket that never exceeds ``limit_per_second`` in any 1-second window.
+
+    It allows bursts of SEND_GROUP (so the dispatcher can send a group per reservation)
+    and refills at ``limit - (burst - 1)``: the bucket's bound rate·W + C − 1 then equals
+    the limit for W = 1 s.
+    """
+    burst = min(SEND_GROUP, max(1, int(limit_per_second) // 4))
+    return TokenBucket(rate=limit_per_second - (burst - 1), capacity=burst, monotonic=clock.monotonic)
+
+
 class RepmateBot(commands.Bot):
-    def __init__(self, settings: Settings, *, database: Database | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        database: Database | None = None,
+        extensions: Sequence[str] = EXTENSIONS,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -60,9 +84,13 @@ class RepmateBot(commands.Bot):
         self.clock = clock
         self.version = __version__
         self._database = database
+        self.extension_names = tuple(extensions)
         self._services: Services | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.started_at: datetime | None = None
+        #: Paces every REST call the bot makes on its own (not interaction replies).
+        self.pacer = make_pacer(settings.dispatch_rate)
+        self._dispatcher: Dispatcher | None = None
 
     @property
     def services(self) -> Services:
@@ -70,15 +98,31 @@ class RepmateBot(commands.Bot):
             raise RuntimeError("services are built in setup_hook; the bot has not started")
         return self._services
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        if self._dispatcher is None:
+            raise RuntimeError("the dispatcher is built in setup_hook; the bot has not started")
+        return self._dispatcher
+
     async def setup_hook(self) -> None:
         self.started_at = self.clock.now()
+        # The triage rules are clinical content: a malformed file must stop start-up, not a member's check.
+        self.triage_rules = load_rules()
         db = self._database or Database.from_url(self.settings.database_url)
         self._database = db
         await db.migrate()
-        self._services = build_services(db, self.settings, self.clock.now)
-        for extension in EXTENSIONS:
+        services = self._services = build_services(db, self.settings, self.clock.now)
+        self._dispatcher = Dispatcher(
+            self,
+            scheduler=services.deliveries,
+            members=services.members.repo,
+            guilds=GuildRepo(db),
+            pacer=self.pacer,
+        )
+        for extension in self.extension_names:
             await self.load_extension(extension)
         await self.sync_commands_if_changed()
+        self._dispatcher.start()
         log.info("Repmate %s set up on %s", self.version, db.dialect)
 
     # -- command sync ---------------------------------------------------------------------------
@@ -118,7 +162,8 @@ class RepmateBot(commands.Bot):
 
     async def on_member_activity(self, user_id: int, guild_id: int | None) -> None:
         """Every command passes here first: remember the member's server, resume paused deliveries."""
-        await self.services.members.repo.touch(user_id, guild_id, self.clock.now())
+        if await self.services.members.repo.touch(user_id, guild_id, self.clock.now()):
+            await self.services.deliveries.resume_user(user_id)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
         """Run background work with a strong reference; its failure reaches ``on_error``."""
@@ -141,6 +186,8 @@ class RepmateBot(commands.Bot):
         log.exception("Unexpected error (ref %s) in %s", ref, event_method)
 
     async def close(self) -> None:
+        if self._dispatcher is not None:
+            await self._dispatcher.stop()
         for task in list(self._background):
             task.cancel()
         if self._background:

@@ -87,7 +87,8 @@ class Settings:
         level = self.log_level.upper()
         if level not in _LOG_LEVELS:
             raise ConfigError(
-                f"LOG_LEVEL `{self.log_level}` is not a log level; use one of {', '.join(sorted(_LOG_LEVELS))}."
+                f"LOG_LEVEL `{self.log_level}` is not a log level; "
+                f"use one of {', '.join(sorted(_LOG_LEVELS))}."
             )
         object.__setattr__(self, "log_level", level)
         if self.shard_ids is not None and self.shard_count is None:
@@ -102,7 +103,8 @@ class Settings:
             bad = [i for i in self.shard_ids or () if not 0 <= i < self.shard_count]
             if bad:
                 raise ConfigError(
-                    f"SHARD_IDS {bad} are outside 0–{self.shard_count - 1} for SHARD_COUNT={self.shard_count}."
+                    f"SHARD_IDS {bad} are outside 0–{self.shard_count - 1} "
+                    f"for SHARD_COUNT={self.shard_count}."
                 )
         if not 0 < self.dispatch_rate <= 50:
             raise ConfigError(
@@ -150,7 +152,8 @@ def _parse_field(name: str, raw: str) -> object:
             return frozenset(int(p) for p in parts)
         except ValueError:
             raise ConfigError(
-                f"OWNER_IDS must be Discord user ids separated by commas, e.g. `123456789012345678`; got `{raw}`."
+                "OWNER_IDS must be Discord user ids separated by commas, "
+                f"e.g. `123456789012345678`; got `{raw}`."
             ) from None
     if name == "shard_ids":
         return tuple(_parse_int(name, p) for p in raw.split(",") if p.strip())

@@ -32,7 +32,7 @@ async def reply(
     """Answer an interaction whether or not it was already acknowledged."""
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
+        await interaction.followup.send(content or discord.utils.MISSING, ephemeral=ephemeral, **kwargs)
     else:
         await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
 
@@ -87,7 +87,7 @@ async def report_interaction_error(interaction: discord.Interaction[Any], error:
 def _where(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
-    data = interaction.data or {}
+    data: dict[str, Any] = dict(interaction.data or {})
     return f"component {data.get('custom_id', '?')}"
 
 
@@ -103,7 +103,7 @@ class RepmateView(discord.ui.View):
 class RepmateModal(discord.ui.Modal):
     """A modal whose errors follow the bot's one error policy."""
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception, /) -> None:  # type: ignore[override]
         await report_interaction_error(interaction, error)
 
 

@@ -9,9 +9,8 @@ import discord
 import pytest
 import pytest_asyncio
 
-from bot import Settings, create_bot
-from bot.app import RepmateBot
-
+from bot import Settings
+from bot.app import EXTENSIONS, RepmateBot
 
 
 @pytest.fixture
@@ -20,7 +19,7 @@ def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
 
 
 @pytest_asyncio.fixture
-async def make_bot(settings: Settings) -> AsyncIterator[Callable[[], RepmateBot]]:
+async def make_bot(settings: Settings) -> AsyncIterator[Callable[..., RepmateBot]]:
     """Builds bots over the test's database and releases their connections afterwards.
 
     SimCord never closes a bot (a restart simulates a crash), so the database engines
@@ -28,8 +27,8 @@ async def make_bot(settings: Settings) -> AsyncIterator[Callable[[], RepmateBot]
     """
     made: list[RepmateBot] = []
 
-    def make() -> RepmateBot:
-        bot = create_bot(settings)
+    def make(*extra_extensions: str) -> RepmateBot:
+        bot = RepmateBot(settings, extensions=tuple(dict.fromkeys((*EXTENSIONS, *extra_extensions))))
         made.append(bot)
         return bot
 
@@ -40,8 +39,9 @@ async def make_bot(settings: Settings) -> AsyncIterator[Callable[[], RepmateBot]
 
 
 @pytest.fixture
-def simcord_bot(make_bot: Callable[[], RepmateBot]) -> RepmateBot:
-    return make_bot()
+def simcord_bot(make_bot: Callable[..., RepmateBot], request: pytest.FixtureRequest) -> RepmateBot:
+    marker = request.node.get_closest_marker("extensions")
+    return make_bot(*(marker.args if marker else ()))
 
 
 def postgres_url() -> str | None:
@@ -49,3 +49,11 @@ def postgres_url() -> str | None:
 
 
 ADMIN_PERMS = discord.Permissions(manage_guild=True)
+
+
+# CI runs Hypothesis deterministically so a run is repeatable; locally it explores new examples.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

@@ -68,6 +68,11 @@ class Database:
             index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns}
         )
 
+    def insert_ignore_many(self, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> Any:
+        """Multi-row INSERT that skips rows conflicting on ``keys``."""
+        module = postgresql if self.is_postgres else sqlite
+        return module.insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(keys))
+
     def insert_ignore(self, table: Table, values: Mapping[str, Any], keys: Sequence[str]) -> Any:
         """INSERT that is a no-op when a row with the same keys exists."""
         return self.upsert(table, values, keys, update=())

@@ -2,6 +2,12 @@
 
 Alembic migrations create these; tests compare the migrated database with this
 metadata so the two cannot drift apart. Discord ids are 64-bit integers.
+
+Members own their data (SPEC §8), so every table says whose rows it holds in
+``info["member"]``: the name of the column holding the member's id; or
+``("fk_column", "parent_table")`` for rows owned through a parent; or ``None`` for
+tables that hold no member data. Export and delete are driven from these
+declarations, and a test fails for a table that declares nothing.
 """
 
 from __future__ import annotations
@@ -10,11 +16,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    false,
     true,
 )
 
@@ -30,6 +39,9 @@ NAMING = {
 
 metadata = MetaData(naming_convention=NAMING)
 
+#: Surrogate keys: 64-bit on PostgreSQL, SQLite's rowid alias there.
+ID = BigInteger().with_variant(Integer, "sqlite")
+
 #: Per-server configuration (SPEC §2).
 guilds = Table(
     "guilds",
@@ -43,6 +55,7 @@ guilds = Table(
     Column("clinician_url", Text),
     Column("emergency_number", String(40)),
     Column("updated_at", UTCDateTime, nullable=False),
+    info={"member": None},
 )
 
 #: Per-member settings (SPEC §3) and delivery state (DM channel, reachability).
@@ -60,6 +73,7 @@ members = Table(
     Column("last_guild_id", BigInteger),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    info={"member": "user_id"},
 )
 
 #: Small key/value facts the bot keeps about itself (e.g. the synced command-tree hash).
@@ -68,4 +82,50 @@ bot_state = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+    info={"member": None},
 )
+
+#: Every scheduled message (check-ins, reminders, challenge announcements): the source of truth.
+#: ``due_at`` is when it should arrive; ``available_at`` is when it may next be claimed (equal to
+#: ``due_at`` except after a retry back-off), so lateness is always measured against ``due_at``.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("user_id", BigInteger),
+    Column("channel_id", BigInteger),
+    Column("guild_id", BigInteger),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("available_at", UTCDateTime, nullable=False),
+    Column("payload", Text, nullable=False, server_default="{}"),
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("claimed_by", String(64)),
+    Column("claim_deadline", UTCDateTime),
+    Column("dedupe_key", String(200), unique=True),
+    Column("sent_at", UTCDateTime),
+    Column("message_id", BigInteger),
+    Column("late", Boolean, nullable=False, server_default=false()),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_deliveries_status_available", "status", "available_at"),
+    Index("ix_deliveries_user_status", "user_id", "status"),
+    info={"member": "user_id"},
+)
+
+#: Why a delivery attempt did not simply succeed: retries, closed DMs, failures, misses.
+delivery_failures = Table(
+    "delivery_failures",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("delivery_id", ID, ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    info={"member": ("delivery_id", "deliveries")},
+)
+
+# Feature tables live beside this module and register on the same metadata.
+from bot.db import tables_challenges, tables_checkins, tables_plans, tables_routines  # noqa: E402, F401

@@ -196,10 +196,10 @@ def test_variant_spellings_parse_like_the_canonical_line(
     decorated = []
     for line in lines:
         text = format_line(line)
-        sets = f"{line.sets}x"
-        text = text.replace(
-            f" {sets}", f" {line.sets}{data.draw(st.sampled_from(['x', ' x ', 'X', '×']))}", 1
-        )
+        # Respell the sets×reps token itself, not a look-alike inside the exercise name.
+        at = text.index(f" {line.sets}x", text.index(line.name) + len(line.name))
+        cross = data.draw(st.sampled_from(["x", " x ", "X", "×"]))
+        text = f"{text[:at]} {line.sets}{cross}{text[at + len(f' {line.sets}x') :]}"
         bullet = data.draw(st.sampled_from(["", "- ", "* ", "• ", "1. "]))
         decorated.append(bullet + data.draw(st.sampled_from(["", "  ", "\t"])) + text)
         decorated.append(data.draw(st.sampled_from(["", "# note", "   "])))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.db.database import Database
 from bot.db.tables import members
@@ -80,3 +80,14 @@ class MemberRepo:
             changes["last_guild_id"] = guild_id
         await self.update(user_id, now, **changes)
         return was_unreachable
+
+    async def mark_unreachable(self, user_id: int, now: datetime) -> bool:
+        """Flag closed DMs; True only for the call that flipped it (so one ping per episode)."""
+        await self.update(user_id, now)
+        async with self.db.begin() as conn:
+            result = await conn.execute(
+                update(members)
+                .where(members.c.user_id == user_id, members.c.unreachable_since.is_(None))
+                .values(unreachable_since=now, updated_at=now)
+            )
+        return bool(result.rowcount)

@@ -1,0 +1,230 @@
+"""Queries on logged workouts: sessions and their sets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select
+
+from bot.db.database import Database
+from bot.db.tables_routines import workout_sessions, workout_sets
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    user_id: int
+    guild_id: int | None
+    routine_id: int | None
+    routine_name: str | None
+    performed_at: datetime
+    rpe: int | None
+    notes: str | None
+    volume_kg: float
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SetRow:
+    """One set as stored; ``weight_kg`` is the absolute (or, for ``bw``, added) load."""
+
+    position: int
+    exercise: str
+    exercise_key: str
+    set_no: int
+    reps: int | None = None
+    load_kind: str | None = None
+    weight_kg: float | None = None
+    percent: float | None = None
+    duration_s: int | None = None
+
+
+@dataclass(frozen=True)
+class NewSession:
+    user_id: int
+    guild_id: int | None
+    routine_id: int | None
+    routine_name: str | None
+    performed_at: datetime
+    rpe: int | None
+    notes: str | None
+    volume_kg: float
+    sets: Sequence[SetRow]
+
+
+@dataclass(frozen=True)
+class ExerciseTally:
+    exercise: str
+    sets: int
+    volume_kg: float
+
+
+def _session(row: Any) -> SessionRow:
+    return SessionRow(
+        id=row["id"],
+        user_id=row["user_id"],
+        guild_id=row["guild_id"],
+        routine_id=row["routine_id"],
+        routine_name=row["routine_name"],
+        performed_at=row["performed_at"],
+        rpe=row["rpe"],
+        notes=row["notes"],
+        volume_kg=float(row["volume_kg"] or 0.0),
+        created_at=row["created_at"],
+    )
+
+
+_SET_FIELDS = tuple(SetRow.__dataclass_fields__)
+
+
+class WorkoutRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, new: NewSession, now: datetime) -> SessionRow:
+        """Store a session and all its sets in one transaction."""
+        async with self.db.begin() as conn:
+            result = await conn.execute(
+                insert(workout_sessions).values(
+                    user_id=new.user_id,
+                    guild_id=new.guild_id,
+                    routine_id=new.routine_id,
+                    routine_name=new.routine_name,
+                    performed_at=new.performed_at,
+                    rpe=new.rpe,
+                    notes=new.notes,
+                    volume_kg=new.volume_kg,
+                    created_at=now,
+                )
+            )
+            session_id = result.inserted_primary_key[0]  # type: ignore[index]
+            if new.sets:
+                rows = [
+                    {
+                        "session_id": session_id,
+                        "user_id": new.user_id,
+                        **{f: getattr(s, f) for f in _SET_FIELDS},
+                    }
+                    for s in new.sets
+                ]
+                await conn.execute(insert(workout_sets), rows)
+            row = (
+                (await conn.execute(select(workout_sessions).where(workout_sessions.c.id == session_id)))
+                .mappings()
+                .one()
+            )
+        return _session(row)
+
+    async def get(self, session_id: int) -> SessionRow | None:
+        async with self.db.connect() as conn:
+            row = (
+                (await conn.execute(select(workout_sessions).where(workout_sessions.c.id == session_id)))
+                .mappings()
+                .first()
+            )
+        return _session(row) if row is not None else None
+
+    async def sets(self, session_id: int) -> list[SetRow]:
+        async with self.db.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(*(workout_sets.c[f] for f in _SET_FIELDS))
+                    .where(workout_sets.c.session_id == session_id)
+                    .order_by(workout_sets.c.position, workout_sets.c.set_no)
+                )
+            ).mappings()
+            return [SetRow(**{f: r[f] for f in _SET_FIELDS}) for r in rows]
+
+    async def last_logged(self, user_id: int) -> SessionRow | None:
+        """The member's most recently logged session (by when it was logged)."""
+        async with self.db.connect() as conn:
+            row = (
+                (
+                    await conn.execute(
+                        select(workout_sessions)
+                        .where(workout_sessions.c.user_id == user_id)
+                        .order_by(workout_sessions.c.created_at.desc(), workout_sessions.c.id.desc())
+                        .limit(1)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return _session(row) if row is not None else None
+
+    async def delete(self, session_id: int, user_id: int) -> bool:
+        async with self.db.begin() as conn:
+            result = await conn.execute(
+                delete(workout_sessions).where(
+                    workout_sessions.c.id == session_id, workout_sessions.c.user_id == user_id
+                )
+            )
+        return bool(result.rowcount)
+
+    async def history_sets(
+        self, user_id: int, exercise_keys: Iterable[str]
+    ) -> dict[str, list[tuple[float, int]]]:
+        """Every earlier completed, loaded-or-bodyweight set per exercise: (weight_kg, reps)."""
+        keys = sorted(set(exercise_keys))
+        found: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        if not keys:
+            return found
+        async with self.db.connect() as conn:
+            rows = await conn.execute(
+                select(workout_sets.c.exercise_key, workout_sets.c.weight_kg, workout_sets.c.reps).where(
+                    workout_sets.c.user_id == user_id,
+                    workout_sets.c.exercise_key.in_(keys),
+                    workout_sets.c.reps.is_not(None),
+                    workout_sets.c.weight_kg.is_not(None),
+                )
+            )
+            for key, weight, reps in rows:
+                found[key].append((float(weight), int(reps)))
+        return found
+
+    async def sessions_since(
+        self, user_id: int, since: datetime, *, limit: int | None = None
+    ) -> list[SessionRow]:
+        """Sessions performed at or after ``since``, newest first."""
+        query = (
+            select(workout_sessions)
+            .where(workout_sessions.c.user_id == user_id, workout_sessions.c.performed_at >= since)
+            .order_by(workout_sessions.c.performed_at.desc(), workout_sessions.c.id.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        async with self.db.connect() as conn:
+            return [_session(r) for r in (await conn.execute(query)).mappings()]
+
+    async def volumes_since(self, user_id: int, since: datetime) -> list[tuple[datetime, float]]:
+        """(performed_at, volume_kg) of every session since ``since``, for weekly totals."""
+        async with self.db.connect() as conn:
+            rows = await conn.execute(
+                select(workout_sessions.c.performed_at, workout_sessions.c.volume_kg)
+                .where(workout_sessions.c.user_id == user_id, workout_sessions.c.performed_at >= since)
+                .order_by(workout_sessions.c.performed_at)
+            )
+            return [(when, float(volume or 0.0)) for when, volume in rows]
+
+    async def top_exercises(self, user_id: int, since: datetime, limit: int = 5) -> list[ExerciseTally]:
+        """The exercises with the most sets since ``since``."""
+        # Volume as sessions count it: absolute loads only (bodyweight and % have no known kg).
+        lifted = case(
+            (workout_sets.c.load_kind == "weight", workout_sets.c.reps * workout_sets.c.weight_kg), else_=0.0
+        )
+        volume = func.sum(func.coalesce(lifted, 0.0))
+        sets = func.count()
+        query = (
+            select(func.min(workout_sets.c.exercise), sets, volume)
+            .select_from(workout_sets.join(workout_sessions))
+            .where(workout_sessions.c.user_id == user_id, workout_sessions.c.performed_at >= since)
+            .group_by(workout_sets.c.exercise_key)
+            .order_by(sets.desc(), func.min(workout_sets.c.exercise))
+            .limit(limit)
+        )
+        async with self.db.connect() as conn:
+            return [ExerciseTally(r[0], int(r[1]), float(r[2] or 0.0)) for r in await conn.execute(query)]

@@ -1,0 +1,393 @@
+"""The delivery dispatcher: the one task that sends every scheduled message.
+
+Design (ARCHITECTURE.md §3): the deliveries table is the truth. One task sleeps
+until the earliest claimable row (capped, so it re-reads the table), claims a batch
+atomically, sends each through the shared pacer with a nonce derived from the
+delivery id, and marks the outcome. A claim held by a process that died returns to
+pending after its deadline. Sleeping uses ``asyncio.sleep`` and ``bot.clock`` so
+virtual time drives it in tests; a sooner delivery cancels the current sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import discord
+
+from bot.db.repositories.deliveries import CANCELLED, FAILED, MISSED, PAUSED, Delivery, DeliveryRepo
+from bot.db.repositories.guilds import GuildRepo
+from bot.db.repositories.members import MemberRepo, MemberRow
+from bot.scheduling.deliveries import DeliveryScheduler
+from bot.scheduling.ratelimit import TokenBucket
+
+if TYPE_CHECKING:
+    from bot.app import RepmateBot
+
+log = logging.getLogger(__name__)
+
+#: The longest sleep: with one process every new delivery wakes the dispatcher, so this only
+#: bounds how late rows written by another process (PostgreSQL deployments) are noticed.
+MAX_SLEEP_SINGLE_S = 1800.0
+MAX_SLEEP_SHARED_S = 30.0
+CLAIM_TTL = timedelta(minutes=2)
+BATCH_SIZE = 100
+#: Requests sent together after one pacer reservation (the pacer's burst capacity).
+SEND_GROUP = 5
+MAX_ATTEMPTS = 5
+#: A delivery sent this much after its due time carries a "this is late" note.
+LATE_AFTER = timedelta(minutes=10)
+DISCORD_CANNOT_DM = 50007
+DISCORD_UNKNOWN_CHANNEL = 10003
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a delivery turns into when it is sent."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+
+Render = Callable[[Delivery, bool], Awaitable[Outgoing | None]]
+Settled = Callable[[Delivery, str], Awaitable[None]]
+
+
+def never_stale(_delivery: Delivery, _now: datetime) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of delivery is rendered, when it goes stale, and what follows it."""
+
+    render: Render
+    is_stale: Callable[[Delivery, datetime], bool] = never_stale
+    settled: Settled | None = None
+
+
+class _Ready(NamedTuple):
+    kind: Kind
+    delivery: Delivery
+    member: MemberRow | None
+    outgoing: Outgoing
+    late: bool
+
+
+def nonce_for(delivery: Delivery) -> str:
+    """The same for every attempt at one delivery, so Discord drops a repeat after a crash."""
+    return f"rmd{delivery.id}"
+
+
+def backoff(attempt: int) -> timedelta:
+    """5 s, 10 s, 20 s, 40 s …: enough for a Discord hiccup, bounded by MAX_ATTEMPTS."""
+    return timedelta(seconds=5 * 2 ** max(0, attempt - 1))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        bot: RepmateBot,
+        *,
+        scheduler: DeliveryScheduler,
+        members: MemberRepo,
+        guilds: GuildRepo,
+        pacer: TokenBucket,
+    ) -> None:
+        self.bot = bot
+        self.scheduler = scheduler
+        self.repo: DeliveryRepo = scheduler.repo
+        self.members = members
+        self.guilds = guilds
+        self.pacer = pacer
+        self.clock = bot.clock.now
+        self.worker = f"{secrets.token_hex(6)}"
+        self.kinds: dict[str, Kind] = {}
+        self._task: asyncio.Task[Any] | None = None
+        self._sleeper: asyncio.Task[Any] | None = None
+        self._wake_at: datetime | None = None
+        self._stopping = False
+        #: DM channels opened during the current batch (the batch's member rows predate them).
+        self._opened_dms: dict[int, int] = {}
+        scheduler.on_schedule(self.wake)
+
+    def register(self, kind: str, handler: Kind) -> None:
+        self.kinds[kind] = handler
+
+    # -- lifetime --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = self.bot.spawn(self._run(), name="delivery-dispatcher")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for task in (self._sleeper, self._task):
+            if task is not None:
+                task.cancel()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def wake(self, due_at: datetime) -> None:
+        """A delivery now exists at ``due_at``: cut the current sleep short if it is sooner."""
+        sleeper = self._sleeper
+        if sleeper is not None and not sleeper.done() and (self._wake_at is None or due_at < self._wake_at):
+            sleeper.cancel()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                worked = await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                await self.bot.on_error("delivery-dispatcher")
+                worked = False
+            if not worked:
+                await self._sleep_until_next()
+
+    async def _sleep_until_next(self) -> None:
+        now = self.clock()
+        next_at = await self.repo.next_wake_at()
+        cap = MAX_SLEEP_SHARED_S if self.repo.db.is_postgres else MAX_SLEEP_SINGLE_S
+        delay = cap if next_at is None else (next_at - now).total_seconds()
+        # Due rows that could not be claimed belong to another dispatcher: look again shortly.
+        delay = min(max(delay, 0.5), cap)
+        self._wake_at = now + timedelta(seconds=delay)
+        self._sleeper = asyncio.create_task(asyncio.sleep(delay), name="delivery-dispatcher-sleep")
+        try:
+            await asyncio.wait({self._sleeper})
+        finally:
+            self._sleeper = None
+            self._wake_at = None
+
+    # -- one round -------------------------------------------------------------------------------
+
+    async def tick(self) -> bool:
+        """Claim and process one batch; False when nothing was due."""
+        now = self.clock()
+        await self.repo.release_expired_claims(now)
+        batch = await self.repo.claim_due(now, worker=self.worker, deadline=now + CLAIM_TTL, limit=BATCH_SIZE)
+        if not batch:
+            return False
+        dm_users = sorted({d.user_id for d in batch if d.user_id is not None and d.channel_id is None})
+        members = await self.members.get_many(dm_users)
+        self._opened_dms.clear()
+        ready: list[_Ready] = []
+        for delivery in batch:
+            item = await self.prepare(delivery, members.get(delivery.user_id or 0))
+            if item is not None:
+                ready.append(item)
+        # Sends go out in small groups: one pacer reservation per group, then the group's
+        # requests concurrently, so network latency overlaps and the pacer's window bound holds.
+        # Each group is a short task of its own: it finishes when its sends are marked,
+        # which is also what lets a virtual-time test harness see the dispatcher settle.
+        for start in range(0, len(ready), SEND_GROUP):
+            await asyncio.create_task(self._send_group(ready[start : start + SEND_GROUP]))
+        return True
+
+    async def _send_group(self, group: list[_Ready]) -> None:
+        """Resolve targets first (DM opens take their own tokens), then send on one reservation.
+
+        Taking the group's tokens only when every request is ready means each request goes
+        out at its grant time, which is what keeps the window bound true on the wire.
+        """
+        ready: list[tuple[_Ready, int]] = []
+        for item in group:
+            try:
+                ready.append((item, await self._target(item)))
+            except discord.HTTPException as exc:
+                await self._http_failure(item, exc)
+        if not ready:
+            return
+        await self.pacer.acquire(len(ready))
+        await asyncio.gather(*(self._send(item, channel_id) for item, channel_id in ready))
+
+    async def process(self, delivery: Delivery, member: MemberRow | None) -> None:
+        """Handle one claimed delivery end to end (paced on its own)."""
+        item = await self.prepare(delivery, member)
+        if item is not None:
+            await self._send_group([item])
+
+    async def prepare(self, delivery: Delivery, member: MemberRow | None) -> _Ready | None:
+        """Settle what needs no request (stale, paused, nothing to send); else what to send."""
+        kind = self.kinds.get(delivery.kind)
+        now = self.clock()
+        if kind is None:
+            await self.repo.mark_final(
+                delivery.id,
+                self.worker,
+                status=FAILED,
+                reason=f"no handler for kind {delivery.kind!r}",
+                now=now,
+            )
+            log.error("Delivery %s has unknown kind %r", delivery.id, delivery.kind)
+            return None
+        if kind.is_stale(delivery, now):
+            await self.repo.mark_final(
+                delivery.id,
+                self.worker,
+                status=MISSED,
+                reason=f"stale: due {delivery.due_at.isoformat()}, reached {now.isoformat()}",
+                now=now,
+                count_attempt=False,
+            )
+            await self._settled(kind, delivery, MISSED)
+            return None
+        if delivery.channel_id is None and member is not None and member.unreachable_since is not None:
+            await self.repo.mark_final(
+                delivery.id,
+                self.worker,
+                status=PAUSED,
+                reason="member's DMs are closed",
+                now=now,
+                count_attempt=False,
+            )
+            return None
+        late = now - delivery.due_at > LATE_AFTER
+        try:
+            outgoing = await kind.render(delivery, late)
+        except Exception as exc:
+            await self.repo.mark_final(
+                delivery.id, self.worker, status=FAILED, reason=f"render failed: {exc!r}", now=self.clock()
+            )
+            await self.bot.on_error(f"delivery-render:{delivery.kind}")
+            return None
+        if outgoing is None:
+            await self.repo.mark_final(
+                delivery.id,
+                self.worker,
+                status=CANCELLED,
+                reason="nothing left to send",
+                now=self.clock(),
+                count_attempt=False,
+            )
+            await self._settled(kind, delivery, CANCELLED)
+            return None
+        return _Ready(kind, delivery, member, outgoing, late)
+
+    async def _target(self, item: _Ready) -> int:
+        """The channel to post in; opening a DM channel is a request of its own, paced."""
+        delivery = item.delivery
+        if delivery.channel_id is not None:
+            return delivery.channel_id
+        assert delivery.user_id is not None
+        return await self._dm_channel_id(delivery.user_id, item.member)
+
+    async def _send(self, item: _Ready, channel_id: int) -> None:
+        """Send one prepared delivery; the caller has taken its pacer token."""
+        kind, delivery, _member, outgoing, late = item
+        channel_type = discord.ChannelType.private if delivery.channel_id is None else None
+        kwargs: dict[str, Any] = {
+            "content": outgoing.content,
+            "embed": outgoing.embed,
+            "allowed_mentions": outgoing.allowed_mentions,
+            "nonce": nonce_for(delivery),
+        }
+        if outgoing.view is not None:
+            kwargs["view"] = outgoing.view
+        try:
+            message = await self.bot.get_partial_messageable(channel_id, type=channel_type).send(**kwargs)
+        except discord.HTTPException as exc:
+            await self._http_failure(item, exc)
+            return
+        await self.repo.mark_sent(
+            delivery.id, self.worker, message_id=message.id, late=late, now=self.clock()
+        )
+        await self._settled(kind, delivery, "sent")
+
+    async def _http_failure(self, item: _Ready, exc: discord.HTTPException) -> None:
+        kind, delivery = item.kind, item.delivery
+        if (
+            isinstance(exc, discord.Forbidden)
+            and exc.code == DISCORD_CANNOT_DM
+            and delivery.channel_id is None
+        ):
+            await self._dms_closed(delivery, str(exc))
+        elif isinstance(exc, discord.NotFound) and exc.code == DISCORD_UNKNOWN_CHANNEL and delivery.user_id:
+            if delivery.channel_id is None:
+                # The remembered DM channel is gone; open a fresh one on the retry.
+                self._opened_dms.pop(delivery.user_id, None)
+                await self.members.update(delivery.user_id, self.clock(), dm_channel_id=None)
+                await self._retry_or_fail(kind, delivery, f"unknown DM channel: {exc}")
+            else:
+                await self._failed(kind, delivery, f"not found: {exc}")
+        elif exc.status >= 500 or exc.status == 429:
+            await self._retry_or_fail(kind, delivery, f"HTTP {exc.status}: {exc}")
+        else:
+            await self._failed(kind, delivery, f"HTTP {exc.status}: {exc}")
+
+    async def _dm_channel_id(self, user_id: int, member: MemberRow | None) -> int:
+        """The member's DM channel, opened once and then remembered: a DM costs one request."""
+        if member is not None and member.dm_channel_id is not None:
+            return member.dm_channel_id
+        known = self._opened_dms.get(user_id)
+        if known is not None:
+            return known
+        await self.pacer.acquire()
+        data = await self.bot.http.start_private_message(user_id)
+        channel_id = int(data["id"])
+        self._opened_dms[user_id] = channel_id
+        await self.members.update(user_id, self.clock(), dm_channel_id=channel_id)
+        return channel_id
+
+    async def _retry_or_fail(self, kind: Kind, delivery: Delivery, reason: str) -> None:
+        attempt = delivery.attempts + 1
+        if attempt >= MAX_ATTEMPTS:
+            await self._failed(kind, delivery, f"gave up after {attempt} attempts; last: {reason}")
+            return
+        now = self.clock()
+        available = now + backoff(attempt)
+        await self.repo.mark_retry(delivery.id, self.worker, available_at=available, reason=reason, now=now)
+        self.wake(available)
+
+    async def _failed(self, kind: Kind, delivery: Delivery, reason: str) -> None:
+        log.warning("Delivery %s (%s) failed: %s", delivery.id, delivery.kind, reason)
+        await self.repo.mark_final(delivery.id, self.worker, status=FAILED, reason=reason, now=self.clock())
+        await self._settled(kind, delivery, FAILED)
+
+    async def _dms_closed(self, delivery: Delivery, reason: str) -> None:
+        """Pause the member's deliveries and, once, ping them in the check-in channel."""
+        assert delivery.user_id is not None
+        now = self.clock()
+        await self.repo.mark_final(
+            delivery.id, self.worker, status=PAUSED, reason=f"DMs closed: {reason}", now=now
+        )
+        first = await self.members.mark_unreachable(delivery.user_id, now)
+        await self.repo.pause_user(delivery.user_id, now)
+        if first:
+            await self._ping_closed_dms(delivery)
+
+    async def _ping_closed_dms(self, delivery: Delivery) -> None:
+        assert delivery.user_id is not None
+        guild_id = delivery.guild_id
+        if guild_id is None:
+            guild_id = (await self.members.get(delivery.user_id)).last_guild_id
+        if guild_id is None:
+            return
+        channel_id = (await self.guilds.get(guild_id)).checkins_channel_id
+        if channel_id is None:
+            return
+        text = (
+            f"<@{delivery.user_id}> I couldn't send you a direct message, so your Repmate check-ins and "
+            "reminders are paused. Allow direct messages from this server (Privacy Settings), then use any "
+            "Repmate command to resume them."
+        )
+        try:
+            await self.pacer.acquire()
+            await self.bot.get_partial_messageable(channel_id).send(
+                text, allowed_mentions=discord.AllowedMentions(users=[discord.Object(delivery.user_id)])
+            )
+        except discord.HTTPException as exc:
+            log.warning("Could not post the closed-DMs ping in channel %s: %s", channel_id, exc)
+
+    async def _settled(self, kind: Kind, delivery: Delivery, outcome: str) -> None:
+        if kind.settled is not None:
+            await kind.settled(delivery, outcome)

@@ -1,0 +1,433 @@
+"""Routines: a member's library, sharing, likes and saved copies (SPEC §4).
+
+Everything a member types is validated here before anything is written, so a
+refused create or import changes nothing. Saving someone's routine makes an
+ordinary copy in the presser's library (``source_routine_id`` remembers where it
+came from), so copies can be logged, shared and planned like any other routine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from bot.db.repositories.routines import NewRoutine, RoutineRepo, RoutineRow
+from bot.domain.exercises import Catalogue, default_catalogue
+from bot.domain.routines import ExerciseLine, RoutineNotationError, format_routine, parse_routine
+from bot.errors import NotAllowed, NotFound, UserFacingError
+
+Clock = Callable[[], datetime]
+Sort = Literal["new", "top"]
+
+NAME_MAX = 80
+NOTES_MAX = 1000
+TAGS_MAX = 5
+TAG_MAX = 20
+PAGE_SIZE = 5
+LIBRARY_PAGE_SIZE = 10
+
+_TAG_RE = re.compile(r"[a-z0-9-]+")
+_TAG_SPLIT_RE = re.compile(r"[\s,;]+")
+EXAMPLE_NOTATION = "Back Squat 3x5 @ 100kg rest 3m\nRomanian Deadlift 3x8-10 @ 60kg RPE 8\nPlank 3x45s"
+EXAMPLE_LINE = "`Back Squat 3x5 @ 100kg rest 3m`"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CustomExercise:
+    """An exercise name the catalogue doesn't know, with what it may have meant."""
+
+    name: str
+    did_you_mean: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SharedPost:
+    guild_id: int
+    channel_id: int
+    message_id: int
+
+    @property
+    def url(self) -> str:
+        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: int
+    owner_id: int
+    name: str
+    notation: str
+    lines: tuple[ExerciseLine, ...]
+    notes: str | None
+    tags: tuple[str, ...]
+    custom: tuple[CustomExercise, ...]
+    source_routine_id: int | None
+    post: SharedPost | None
+    shared_at: datetime | None
+    like_count: int
+    created_at: datetime
+
+    @property
+    def is_shared(self) -> bool:
+        return self.post is not None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class LikeResult:
+    routine: Routine
+    like_count: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Validated input for a new routine."""
+
+    name: str
+    name_key: str
+    lines: tuple[ExerciseLine, ...]
+    notes: str | None
+    tags: tuple[str, ...]
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: case and repeated whitespace don't make a new name."""
+    return " ".join(name.split()).casefold()
+
+
+def clean_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise UserFacingError("The routine needs a name.", example="`Leg Day` or `Upper A`")
+    if len(name) > NAME_MAX:
+        raise UserFacingError(
+            f"The name is {len(name)} characters; the limit is {NAME_MAX}.", example="`Leg Day`"
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
+        raise UserFacingError("The name contains invisible characters.", example="`Leg Day`")
+    if "`" in name:
+        raise UserFacingError(
+            "The name can't contain backticks (they break Discord's code formatting).", example="`Leg Day`"
+        )
+    return name
+
+
+def quoted(text: str) -> str:
+    """Member text as inline code: no markdown, no mentions, no way to break out of it."""
+    return "`" + (text.replace("`", "'") or " ") + "`"
+
+
+def clean_notes(raw: str | None) -> str | None:
+    notes = (raw or "").strip()
+    if len(notes) > NOTES_MAX:
+        raise UserFacingError(
+            f"The notes are {len(notes)} characters; the limit is {NOTES_MAX}.",
+            example="`Deload every 4th week. Warm up with 2 lighter sets.`",
+        )
+    return notes or None
+
+
+def clean_tags(raw: str | None) -> tuple[str, ...]:
+    """Tags from free text: ``Legs, #strength beginner`` → ``("legs", "strength", "beginner")``."""
+    tags: list[str] = []
+    for word in _TAG_SPLIT_RE.split((raw or "").strip()):
+        tag = word.lstrip("#").lower()
+        if not tag:
+            continue
+        if len(tag) > TAG_MAX or not _TAG_RE.fullmatch(tag):
+            shown = tag[: TAG_MAX + 5].replace("`", "'")
+            raise UserFacingError(
+                f"The tag `{shown}` isn't allowed: tags are up to {TAG_MAX} characters of "
+                "lowercase letters, digits and hyphens.",
+                example="`legs, strength, full-body`",
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        raise UserFacingError(
+            f"That's {len(tags)} tags; a routine can have up to {TAGS_MAX}.",
+            example="`legs, strength, beginner`",
+        )
+    return tuple(tags)
+
+
+def clean_tag_filter(raw: str | None) -> str | None:
+    tags = clean_tags(raw)
+    if len(tags) > 1:
+        raise UserFacingError("Browse by one tag at a time.", example="`/routine browse tag:legs`")
+    return tags[0] if tags else None
+
+
+def parse_notation(text: str) -> tuple[ExerciseLine, ...]:
+    """The parsed routine, or an error naming each bad line (nothing is saved)."""
+    try:
+        return tuple(parse_routine(text))
+    except RoutineNotationError as err:
+        raise UserFacingError(
+            f"The exercises didn't read as a routine, so nothing was saved:\n{err.summary()}",
+            example=f"one exercise per line, like {EXAMPLE_LINE}",
+        ) from None
+
+
+def custom_exercises(lines: Sequence[ExerciseLine], catalogue: Catalogue) -> tuple[CustomExercise, ...]:
+    seen: dict[str, CustomExercise] = {}
+    for line in lines:
+        if catalogue.lookup(line.name) is None and line.name.casefold() not in seen:
+            seen[line.name.casefold()] = CustomExercise(
+                line.name, tuple(catalogue.close_matches(line.name, 2))
+            )
+    return tuple(seen.values())
+
+
+def free_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base (2)``, ``base (3)``… — the first its owner doesn't have yet."""
+    if name_key(base) not in taken:
+        return base
+    number = 2
+    while True:
+        suffix = f" ({number})"
+        candidate = base[: NAME_MAX - len(suffix)].rstrip() + suffix
+        if name_key(candidate) not in taken:
+            return candidate
+        number += 1
+
+
+class RoutineService:
+    def __init__(self, repo: RoutineRepo, clock: Clock, catalogue: Catalogue | None = None) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.catalogue = catalogue or default_catalogue()
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _routine(self, row: RoutineRow) -> Routine:
+        lines = tuple(parse_routine(row.notation))
+        post = (
+            SharedPost(row.guild_id, row.channel_id, row.message_id)
+            if row.guild_id is not None and row.channel_id is not None and row.message_id is not None
+            else None
+        )
+        return Routine(
+            id=row.id,
+            owner_id=row.owner_id,
+            name=row.name,
+            notation=row.notation,
+            lines=lines,
+            notes=row.notes,
+            tags=row.tags,
+            custom=custom_exercises(lines, self.catalogue),
+            source_routine_id=row.source_routine_id,
+            post=post,
+            shared_at=row.shared_at,
+            like_count=row.like_count,
+            created_at=row.created_at,
+        )
+
+    def validate(self, name: str, notation: str, notes: str | None = None, tags: str | None = None) -> Draft:
+        """Check everything before writing anything; raises UserFacingError on the first problem."""
+        clean = clean_name(name)
+        lines = parse_notation(notation)
+        return Draft(clean, name_key(clean), lines, clean_notes(notes), clean_tags(tags))
+
+    async def create(
+        self, owner_id: int, name: str, notation: str, notes: str | None = None, tags: str | None = None
+    ) -> Routine:
+        draft = self.validate(name, notation, notes, tags)
+        row = await self.repo.add(
+            NewRoutine(
+                owner_id=owner_id,
+                name=draft.name,
+                name_key=draft.name_key,
+                notation=format_routine(draft.lines),
+                exercise_count=len(draft.lines),
+                notes=draft.notes,
+                tags=draft.tags,
+            ),
+            self.clock(),
+        )
+        if row is None:
+            existing = await self.repo.get_by_name(owner_id, draft.name_key)
+            suggestion = free_name(draft.name, await self.repo.name_keys(owner_id))
+            raise UserFacingError(
+                f"You already have a routine called {quoted(existing.name if existing else draft.name)}, "
+                "so nothing was saved. "
+                "Pick another name, or delete the old one first with `/routine delete`.",
+                example=f"`{suggestion}`",
+            )
+        return self._routine(row)
+
+    async def import_(self, owner_id: int, name: str, notation: str) -> Routine:
+        """The same as create: the export format is the notation, code fences and all."""
+        return await self.create(owner_id, name, notation)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    async def get(self, routine_id: int) -> Routine:
+        row = await self.repo.get(routine_id)
+        if row is None:
+            raise NotFound(
+                "This routine was removed by its author.",
+                example="`/routine browse` to find other routines shared here",
+            )
+        return self._routine(row)
+
+    async def get_own(self, owner_id: int, name: str) -> Routine:
+        row = await self.repo.get_by_name(owner_id, name_key(name))
+        if row is None:
+            close = await self.repo.names(owner_id, " ".join(name.split())[:NAME_MAX], limit=1)
+            hint = f"`/routine view name:{close[0]}`" if close else "`/routine list` shows your routines"
+            shown = " ".join(name.split())[:NAME_MAX]
+            raise NotFound(f"You have no routine called {quoted(shown)}.", example=hint)
+        return self._routine(row)
+
+    async def names(self, owner_id: int, current: str) -> list[str]:
+        return await self.repo.names(owner_id, current)
+
+    async def export(self, owner_id: int, name: str) -> Routine:
+        return await self.get_own(owner_id, name)
+
+    async def library(self, owner_id: int, page: int = 1) -> Page[Routine]:
+        return await self._paged(
+            lambda offset, limit: self.repo.list_owned(owner_id, offset=offset, limit=limit),
+            page,
+            LIBRARY_PAGE_SIZE,
+        )
+
+    async def shared_by(self, owner_id: int, guild_id: int, page: int = 1) -> Page[Routine]:
+        """What another member shared in this server: their library itself is private."""
+        return await self._paged(
+            lambda offset, limit: self.repo.list_owned(
+                owner_id, offset=offset, limit=limit, shared_in=guild_id
+            ),
+            page,
+            LIBRARY_PAGE_SIZE,
+        )
+
+    async def browse(
+        self, guild_id: int, *, tag: str | None = None, sort: Sort = "new", page: int = 1
+    ) -> Page[Routine]:
+        wanted = clean_tag_filter(tag)
+        if sort not in ("new", "top"):
+            raise UserFacingError(f"`{sort}` isn't a sort order.", example="`/routine browse sort:top`")
+        return await self._paged(
+            lambda offset, limit: self.repo.browse(
+                guild_id, tag=wanted, sort=sort, offset=offset, limit=limit
+            ),
+            page,
+            PAGE_SIZE,
+        )
+
+    async def _paged(
+        self, fetch: Callable[[int, int], Awaitable[tuple[list[RoutineRow], int]]], page: int, size: int
+    ) -> Page[Routine]:
+        page = max(page, 1)
+        rows, total = await fetch((page - 1) * size, size)
+        pages = max(1, math.ceil(total / size))
+        if page > pages and total:
+            page = pages
+            rows, total = await fetch((page - 1) * size, size)
+        return Page(tuple(self._routine(r) for r in rows), page, pages, total)
+
+    # -- sharing ---------------------------------------------------------------------------------
+
+    async def record_share(
+        self, routine: Routine, *, guild_id: int, channel_id: int, message_id: int
+    ) -> Routine:
+        """Remember where the cog posted the routine, so likes and deletes can find the post."""
+        await self.repo.set_shared(
+            routine.id, guild_id=guild_id, channel_id=channel_id, message_id=message_id, now=self.clock()
+        )
+        return await self.get(routine.id)
+
+    async def forget_share(self, routine: Routine) -> None:
+        """The post is gone (deleted by a moderator): the routine can be shared again."""
+        await self.repo.clear_shared(routine.id)
+
+    async def delete(self, owner_id: int, name: str) -> Routine:
+        """Delete one of the member's routines; the result still says where it was shared."""
+        routine = await self.get_own(owner_id, name)
+        await self.repo.delete(routine.id, owner_id)
+        return routine
+
+    # -- other members' routines -----------------------------------------------------------------
+
+    async def like(self, routine_id: int, user_id: int) -> LikeResult:
+        routine = await self.get(routine_id)
+        if routine.owner_id == user_id:
+            raise NotAllowed(
+                "That's your own routine; likes are for other members' routines.",
+                example="`/routine browse sort:top` to find routines to like",
+            )
+        if not await self.repo.like(routine_id, user_id, self.clock()):
+            raise UserFacingError(
+                f"You already like {quoted(routine.name)}; each member likes a routine once.",
+                example="`Save a copy` keeps it in your library",
+            )
+        return LikeResult(routine, await self.repo.like_count(routine_id))
+
+    async def save_copy(self, routine_id: int, user_id: int) -> Routine:
+        original = await self.get(routine_id)
+        if original.owner_id == user_id:
+            raise NotAllowed(
+                f"{quoted(original.name)} is your own routine, so it's already in your library.",
+                example=f"`/routine view name:{original.name}`",
+            )
+        existing = await self.repo.copy_of(user_id, routine_id)
+        if existing is not None:
+            raise UserFacingError(
+                f"You already saved this routine as {quoted(existing.name)}.",
+                example=f"`/log workout routine:{existing.name}`",
+            )
+        for _attempt in range(5):
+            name = free_name(original.name, await self.repo.name_keys(user_id))
+            row = await self.repo.add(
+                NewRoutine(
+                    owner_id=user_id,
+                    name=name,
+                    name_key=name_key(name),
+                    notation=original.notation,
+                    exercise_count=len(original.lines),
+                    notes=original.notes,
+                    tags=original.tags,
+                    source_routine_id=original.id,
+                ),
+                self.clock(),
+            )
+            if row is not None:
+                return self._routine(row)
+        raise UserFacingError(
+            "Saving took too many tries because your library kept changing; please press it again.",
+            example="`Save a copy`",
+        )
+
+    async def loggable(self, routine_id: int, user_id: int) -> Routine:
+        """A routine the member may log: their own, or one shared with the server."""
+        routine = await self.get(routine_id)
+        if routine.owner_id != user_id and not routine.is_shared:
+            raise NotFound(
+                "That routine isn't shared any more.",
+                example="`/routine browse` to find routines shared here",
+            )
+        return routine

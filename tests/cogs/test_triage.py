@@ -1,0 +1,475 @@
+"""/shouldistop through SimCord: what the member sees at each step (SPEC §7, TRIAGE.md §5–6)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import discord
+import pytest
+import simcord
+from simcord.components import walk_components
+
+from cogs.triage import ENDED_TEXT, NOT_YOURS_TEXT, start_triage
+from tests.cogs.world import World, build_world, text_of
+
+#: Loaded on top of the bot's own extensions until it is one of them (never twice).
+
+pytestmark = pytest.mark.simcord(settle_timeout=10)
+
+E_LABELS = [
+    "Chest pain or pressure",
+    "Struggling to breathe",
+    "Fainted or racing heart",
+    "Face, arm or speech problem",
+    "Weakness or tingling spreading up",
+    "Back pain with numbness or bladder change",
+    "Extreme muscle pain or dark urine",
+    "Severe, tight, swollen limb",
+    "Overheated and confused",
+    "Crack with odd shape, numb or cold",
+]
+CLINICIAN = "Riverside Sports Clinic, 0123 456 789"
+CLINIC_URL = "https://clinic.example/sports"
+IDLE_TEXT = "Run `/shouldistop` again any time."
+DISCLAIMER = "This is general information to help you decide whether to stop and where to get help."
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def components(message: Any) -> list[dict[str, Any]]:
+    """Every component of a message, as the raw payload the member's client renders."""
+    rows = message.components
+    if rows and not isinstance(rows[0], dict):
+        rows = [row.to_dict() for row in rows]
+    return [c for c in walk_components(rows) if c.get("type") != 1]
+
+
+def menu(message: Any) -> dict[str, Any]:
+    """The screen's one select menu."""
+    [found] = [c for c in components(message) if c.get("type") == 3]
+    return found
+
+
+def button_id(message: Any, label: str) -> str:
+    [found] = [c["custom_id"] for c in components(message) if c.get("label") == label]
+    return str(found)
+
+
+def button_labels(message: Any) -> list[str]:
+    return [c["label"] for c in components(message) if c.get("type") == 2]
+
+
+def assert_opaque_ids(message: Any) -> None:
+    """Custom ids carry no answer: an error report logs them (TRIAGE.md §6, privacy)."""
+    for c in components(message):
+        assert re.fullmatch(r"repmate:triage:\d+:[0-9a-f]{12}:[0-9a-f]{8}", c["custom_id"]), c["custom_id"]
+
+
+def option_labels(message: Any) -> list[str]:
+    return [option["label"] for option in menu(message)["options"]]
+
+
+def titles(message: Any) -> list[str]:
+    return [embed.title or "" for embed in message.embeds]
+
+
+def outcome(message: Any) -> discord.Embed:
+    assert len(message.embeds) == 1
+    return message.embeds[0]
+
+
+async def pick(actor: Any, message: Any, values: list[str]) -> Any:
+    result = await actor.select(message, values, custom_id=menu(message)["custom_id"])
+    assert result.acknowledged
+    return result.response
+
+
+async def press(actor: Any, message: Any, label: str) -> Any:
+    result = await actor.click(message, label=label)
+    assert result.acknowledged
+    return result.response
+
+
+def assert_each_press_answered_once(env: simcord.Env) -> None:
+    """No press was answered twice (the open view and the dynamic item never both reply)."""
+    callbacks = Counter(r.path for r in env.http_requests if r.path.endswith("/callback"))
+    assert callbacks and set(callbacks.values()) == {1}
+
+
+async def configured_world(env: simcord.Env) -> World:
+    w = build_world(env)
+    await w.admin.slash(w.general, "setup emergency-number", number="999")
+    await w.admin.slash(w.general, "setup clinician", text=CLINICIAN, url=CLINIC_URL)
+    return w
+
+
+async def start(w: World) -> Any:
+    result = await w.alice.slash(w.general, "shouldistop")
+    assert result.ephemeral
+    return result.response
+
+
+async def to_context(actor: Any, message: Any) -> Any:
+    message = await press(actor, message, "None of these")
+    assert titles(message) == ["Step 2 of 4 · Clinician checklist"]
+    return await press(actor, message, "None of these")
+
+
+# -- (a) an emergency sign ---------------------------------------------------------------------
+
+
+async def test_emergency_tick_leads_with_the_action_and_the_configured_number(simcord_env):
+    w = await configured_world(simcord_env)
+    message = await start(w)
+
+    intro, step = message.embeds
+    assert intro.description is not None
+    assert intro.description.splitlines()[0] == "**If you're in danger now, call 999.**"
+    assert DISCLAIMER in intro.description
+    assert step.title == "Step 1 of 4 · Emergency checklist"
+    assert step.description is not None
+    assert "**Chest pain or pressure.** Any chest pain, pressure, tightness" in step.description
+    assert "**Crack with odd shape, numb or cold.** At the injury" in step.description
+    assert option_labels(message) == E_LABELS
+    assert menu(message)["max_values"] == 10
+    assert button_labels(message) == ["None of these", "Not sure about some"]
+
+    shown = await pick(w.alice, message, ["E7"])
+
+    assert shown.ephemeral
+    embed = outcome(shown)
+    assert embed.title is not None and embed.title.startswith("Emergency")
+    assert embed.description is not None
+    assert embed.description.splitlines()[0] == "**Stop now. Call 999 or go to an emergency department.**"
+    assert "ask for a CK blood test" in embed.description
+    fields = {field.name: field.value or "" for field in embed.fields}
+    assert fields["What led here"] == "- Extreme muscle pain or dark urine"
+    assert CLINICIAN in fields["Where to get help"] and CLINIC_URL in fields["Where to get help"]
+    assert "Emergency number: 999" in fields["Where to get help"]
+    assert embed.footer.text is not None and embed.footer.text.startswith(DISCLAIMER)
+    assert embed.colour == discord.Colour(0xD83C3E)
+    assert components(shown) == [], "the outcome has nothing left to press"
+    assert not simcord_env.bot.get_cog("Triage").flows, "the answers are let go with the outcome"
+
+
+# -- (b) not sure about an emergency sign ------------------------------------------------------
+
+
+async def test_not_sure_about_an_emergency_sign_sees_a_clinician_now(simcord_env):
+    w = await configured_world(simcord_env)
+    message = await start(w)
+
+    marking = await press(w.alice, message, "Not sure about some")
+    assert titles(marking) == ["", "Step 1 of 4 · Emergency checklist"]
+    assert "not sure about" in (marking.embeds[1].description or "")
+    assert option_labels(marking) == E_LABELS
+    assert button_labels(marking) == ["Back", "Start over"]
+
+    shown = await pick(w.alice, marking, ["E2"])
+
+    embed = outcome(shown)
+    assert embed.title is not None and embed.title.startswith("See a clinician")
+    assert "You weren't sure about: *Struggling to breathe*." in (embed.description or "")
+    assert "Call an urgent medical advice line now" in (embed.description or "")
+    assert "If it gets worse, call 999." in (embed.description or "")
+    assert "Struggling to breathe (not sure)" in text_of(shown)
+    assert embed.colour == discord.Colour(0xE8A33D)
+
+
+# -- (c) ordinary soreness ---------------------------------------------------------------------
+
+
+async def test_usual_soreness_keeps_going_with_care_and_never_says_youre_fine(simcord_env):
+    w = await configured_world(simcord_env)
+    message = await start(w)
+
+    clinician = await press(w.alice, message, "None of these")
+    assert titles(clinician) == ["Step 2 of 4 · Clinician checklist"]
+    assert "S6" not in [o["value"] for o in menu(clinician)["options"]]
+    assert len(menu(clinician)["options"]) == 9
+    assert "**One calf swollen or warm.** Is one calf or leg swollen" in (
+        clinician.embeds[0].description or ""
+    )
+
+    time = await press(w.alice, clinician, "None of these")
+    assert titles(time) == ["Step 3 of 4 · Context"]
+    assert "Time since the workout" in (time.embeds[0].description or "")
+    assert button_labels(time) == [
+        "During it",
+        "Under 24 h",
+        "1–2 days",
+        "2–3 days",
+        "3–7 days",
+        "Over a week",
+        "Not sure",
+        "Back",
+        "Start over",
+    ]
+
+    assert_opaque_ids(time)
+    improving = await press(w.alice, time, "1–2 days")
+    assert "Getting better?" in (improving.embeds[0].description or "")
+    where = await press(w.alice, improving, "Better")
+    assert "Where is it?" in (where.embeds[0].description or "")
+    assert option_labels(where)[0] == "Worked muscles"
+    kind = await pick(w.alice, where, ["worked_muscles"])
+    assert "What kind of pain?" in (kind.embeds[0].description or "")
+    last = await pick(w.alice, kind, ["dull_ache"])
+
+    assert titles(last) == ["Step 4 of 4 · Last questions"]
+    assert option_labels(last) == [
+        "Sudden sharp pain in one spot",
+        "Dizzy, sweaty, sick in the heat",
+        "So sore I can't move normally",
+        "Usual day-after soreness",
+    ], "a dull ache rules out the burn-during-the-set question"
+    assert "None of these" in button_labels(last)
+    assert_opaque_ids(last)
+
+    shown = await pick(w.alice, last, ["O1"])
+
+    embed = outcome(shown)
+    assert embed.title is not None and embed.title.startswith("Keep going, with care")
+    text = text_of(shown)
+    assert "sounds consistent with ordinary post-workout soreness" in text
+    assert "you're fine" not in text.casefold() and "just doms" not in text.casefold()
+    fields = {field.name: field.value or "" for field in embed.fields}
+    assert fields["What you told us"] == (
+        "Time since the workout: 1–2 days\n"
+        "Getting better? Better\n"
+        "Where is it? Worked muscles\n"
+        "What kind of pain? Dull ache"
+    )
+    assert "When to re-check" in fields and "If it gets worse" in fields
+    assert "Emergency number: 999" in fields["Where to get help"]
+    assert embed.colour == discord.Colour(0x2F9E72)
+    assert_each_press_answered_once(simcord_env)
+
+
+# -- (d) back and start over -------------------------------------------------------------------
+
+
+async def test_back_and_start_over(simcord_env):
+    w = await configured_world(simcord_env)
+    message = await start(w)
+    assert "Back" not in button_labels(message) and "Start over" not in button_labels(message)
+
+    step2 = await press(w.alice, message, "None of these")
+    assert button_labels(step2) == ["None of these", "Not sure about some", "Back", "Start over"]
+    step1 = await press(w.alice, step2, "Back")
+    assert titles(step1) == ["", "Step 1 of 4 · Emergency checklist"]
+    assert step1.embeds[0].description.startswith("**If you're in danger now, call 999.**")
+
+    step2 = await press(w.alice, step1, "None of these")
+    marking = await press(w.alice, step2, "Not sure about some")
+    assert option_labels(marking)[0] == "One calf swollen or warm"
+    step2 = await press(w.alice, marking, "Back")
+    assert titles(step2) == ["Step 2 of 4 · Clinician checklist"]
+    assert option_labels(step2)[0] == "One calf swollen or warm"
+
+    time = await press(w.alice, step2, "None of these")
+    improving = await press(w.alice, time, "3–7 days")
+    restarted = await press(w.alice, improving, "Start over")
+    assert titles(restarted) == ["", "Step 1 of 4 · Emergency checklist"]
+    assert button_labels(restarted) == ["None of these", "Not sure about some"]
+
+    # Nothing from before the start over survives: the same path asks the time again.
+    time = await to_context(w.alice, restarted)
+    assert "Time since the workout" in (time.embeds[0].description or "")
+    assert_each_press_answered_once(simcord_env)
+
+
+# -- (e) only the member who started it --------------------------------------------------------
+
+
+async def forged_press(env: simcord.Env, actor: Any, message: Any, custom_id: str) -> Any:
+    """A press by ``actor`` on a message they cannot see (a real client can't, which is the point).
+
+    SimCord refuses to let a member reach someone else's ephemeral message, so this sends the
+    same gateway interaction its click would, to show the bot refuses it even then.
+    """
+    from simcord.actors import _component_interaction
+
+    stored = env.backend.get_message(message.channel_id, message.id)
+    data = {"custom_id": custom_id, "component_type": 2}
+    return await _component_interaction(actor, stored, data)
+
+
+async def test_another_member_is_refused_and_nothing_changes(simcord_env):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await start(w)
+
+    with pytest.raises(simcord.SetupError):
+        await w.bob.click(message, label="None of these")
+
+    before = text_of(message)
+    refused = await forged_press(env, w.bob, message, button_id(message, "None of these"))
+    assert refused.ephemeral
+    assert text_of(refused.response) == NOT_YOURS_TEXT
+    assert text_of(message) == before
+    assert titles(message) == ["", "Step 1 of 4 · Emergency checklist"]
+
+    step2 = await press(w.alice, message, "None of these")
+    assert titles(step2) == ["Step 2 of 4 · Clinician checklist"]
+
+
+async def test_a_second_press_on_an_earlier_screen_is_ignored(simcord_env):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await start(w)
+    old_none = button_id(message, "None of these")
+    step2 = await press(w.alice, message, "None of these")
+
+    again = await forged_press(env, w.alice, step2, old_none)
+
+    assert again.acknowledged
+    assert titles(again.response) == ["Step 2 of 4 · Clinician checklist"], "step 2 is not skipped"
+
+
+# -- (f) idle timeout --------------------------------------------------------------------------
+
+
+async def test_idle_check_ends_with_the_rule_sets_idle_text(simcord_env):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await start(w)
+    step2 = await press(w.alice, message, "None of these")
+
+    await env.advance_time(590)
+    assert titles(step2) == ["Step 2 of 4 · Clinician checklist"]
+    await env.advance_time(11)
+
+    [shown] = [m for m in w.general.history(viewer=w.alice) if m.id == step2.id]
+    assert text_of(shown).endswith(IDLE_TEXT)
+    assert "If you're in danger now, call 999." in text_of(shown)
+    assert shown.components == []
+    assert not env.bot.get_cog("Triage").flows
+
+
+async def test_idle_check_ends_even_if_nothing_was_pressed(simcord_env):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await start(w)
+
+    await env.advance_time(601)
+
+    [shown] = [m for m in w.general.history(viewer=w.alice) if m.id == message.id]
+    assert text_of(shown).endswith(IDLE_TEXT)
+    assert shown.components == []
+
+
+# -- (g) in DMs --------------------------------------------------------------------------------
+
+
+async def test_in_dms_the_members_last_server_settings_apply(simcord_env):
+    w = await configured_world(simcord_env)
+    await w.alice.slash(w.general, "settings show")  # the server the member last used Repmate in
+
+    result = await w.alice.user.slash("shouldistop")
+
+    message = result.response
+    assert not message.ephemeral, "a DM is already private"
+    assert (message.embeds[0].description or "").startswith("**If you're in danger now, call 999.**")
+    shown = await pick(w.alice.user, message, ["E1"])
+    embed = outcome(shown)
+    assert (embed.title or "").startswith("Emergency")
+    assert (embed.description or "").splitlines()[0] == (
+        "**Stop now. Call 999 or go to an emergency department.**"
+    )
+    assert CLINICIAN in text_of(shown)
+
+
+async def test_in_dms_without_a_known_server_the_default_wording_applies(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    carol = w.guild.add_member(env.create_user("carol"))
+
+    result = await carol.user.slash("shouldistop")
+
+    message = result.response
+    assert message.embeds[0].description.startswith(
+        "**If you're in danger now, call your local emergency number.**"
+    )
+    marking = await press(carol.user, message, "Not sure about some")
+    shown = await pick(carol.user, marking, ["E9"])
+    assert "If it gets worse, call your local emergency number." in text_of(shown)
+
+
+# -- the entry point other features call -------------------------------------------------------
+
+
+class SomethingFeelsWrong(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"probe:triage:(\d+)"):
+    """Stands in for the soreness check-in's `Something feels wrong` button."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Something feels wrong", custom_id=f"probe:triage:{guild_id}")
+        )
+        self.guild_id = guild_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction, item, match, /):  # type: ignore[no-untyped-def]
+        return cls(int(match[1]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await start_triage(interaction, hours_hint=30.0, guild_id=self.guild_id)
+
+
+async def test_start_triage_from_a_dm_button_skips_the_known_time(simcord_env):
+    env = simcord_env
+    w = await configured_world(env)
+    env.bot.add_dynamic_items(SomethingFeelsWrong)
+    view = discord.ui.View(timeout=None)
+    view.add_item(SomethingFeelsWrong(w.guild.id))
+    user = await env.bot.fetch_user(w.alice.id)
+    await user.send("How sore are you today?", view=view)
+    [checkin] = [m for m in w.alice.user.dm_channel.history() if m.content.startswith("How sore")]
+
+    opened = await w.alice.user.click(checkin, label="Something feels wrong")
+
+    message = opened.followups[0] if opened.followups else opened.response
+    assert message.embeds[0].description.startswith("**If you're in danger now, call 999.**")
+    step2 = await press(w.alice.user, message, "None of these")
+    improving = await press(w.alice.user, step2, "None of these")
+    assert "Getting better?" in (improving.embeds[0].description or ""), "the time came from the check-in"
+    where = await press(w.alice.user, improving, "Same or worse")
+    kind = await press(w.alice.user, where, "None of these")
+    last = await press(w.alice.user, kind, "None of these")
+    shown = await pick(w.alice.user, last, ["O1"])
+    assert (outcome(shown).title or "").startswith("Keep going, with care")
+    assert "Time since the workout: 30 h" in text_of(shown)
+
+
+# -- (h) after a restart -----------------------------------------------------------------------
+
+
+async def test_old_buttons_answer_politely_after_a_restart(simcord_env, make_bot):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await start(w)
+    step2 = await press(w.alice, message, "None of these")
+
+    await env.restart_bot(make_bot())
+    assert env.bot.get_cog("Triage") is not None
+
+    result = await w.alice.click(step2, label="Back")
+
+    assert result.acknowledged
+    assert text_of(result.response) == ENDED_TEXT
+    assert components(result.response) == []
+    assert_each_press_answered_once(env)
+
+
+async def test_an_old_menu_answers_politely_after_a_restart(simcord_env, make_bot):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await start(w)
+
+    await env.restart_bot(make_bot())
+
+    shown = await pick(w.alice, message, ["E3"])
+    assert text_of(shown) == ENDED_TEXT
