@@ -64,6 +64,36 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_data(args: argparse.Namespace) -> int:
+    """Copy all data from DATABASE_URL (the source) to --to, with progress and verified counts."""
+    settings = _settings()
+    target_url = Settings(database_url=args.to).database_url  # validated like DATABASE_URL
+    if target_url == settings.database_url:
+        return _fail("Repmate can't copy a database onto itself: --to must name another database.")
+    from bot.db.copy import CopyError, copy_database
+    from bot.db.database import Database
+
+    def progress(table: str, done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r  {table:<24} {done:>10,} / {total:,}", end=end, flush=True)
+
+    async def run() -> int:
+        source, target = Database.from_url(settings.database_url), Database.from_url(target_url)
+        try:
+            copied = await copy_database(source, target, progress=progress)
+        except CopyError as exc:
+            return _fail(f"Copy stopped: {exc}")
+        finally:
+            await source.dispose()
+            await target.dispose()
+        rows = sum(c.target_rows for c in copied)
+        print(f"Copied {rows:,} rows in {len(copied)} tables; every table's row count matches.")
+        print(f"Now set DATABASE_URL={args.to} and start the bot.")
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox import main as sandbox_main
 
@@ -80,8 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=None, help="port for the preview page (default: any free)"
     )
     sub.add_parser("migrate", help="apply database migrations and exit")
+    copy = sub.add_parser("migrate-data", help="copy all data from DATABASE_URL to another database")
+    copy.add_argument("--to", required=True, metavar="URL", help="the target database URL (must be empty)")
     args = parser.parse_args(argv)
-    handlers = {"run": cmd_run, "sandbox": cmd_sandbox, "migrate": cmd_migrate, None: cmd_run}
+    handlers = {
+        "run": cmd_run,
+        "sandbox": cmd_sandbox,
+        "migrate": cmd_migrate,
+        "migrate-data": cmd_migrate_data,
+        None: cmd_run,
+    }
     try:
         return handlers[args.command](args)
     except ConfigError as exc:

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +23,10 @@ from bot import clock
 from bot.config import Settings
 from bot.db.database import Database
 from bot.db.repositories.guilds import GuildRepo
+from bot.db.repositories.pacer import PacerRepo
 from bot.scheduling.dispatcher import SEND_GROUP, Dispatcher
-from bot.scheduling.ratelimit import TokenBucket
+from bot.scheduling.ratelimit import Pacer, TokenBucket
+from bot.scheduling.shared_pacer import SharedTokenBucket
 from bot.services.container import Services, build_services
 from bot.tree import RepmateTree
 from bot.triage import load_rules
@@ -41,6 +43,13 @@ EXTENSIONS = (
     "cogs.routines",
     "cogs.log",
     "cogs.triage",
+    "cogs.checkins",
+    "cogs.reminders",
+    "cogs.privacy",
+    "cogs.exercises",
+    "cogs.plan",
+    "cogs.intervals",
+    "cogs.challenges",
 )
 
 
@@ -64,6 +73,14 @@ def make_pacer(limit_per_second: float) -> TokenBucket:
     return TokenBucket(rate=limit_per_second - (burst - 1), capacity=burst, monotonic=clock.monotonic)
 
 
+def make_shared_pacer(
+    db: Database, limit_per_second: float, now: Callable[[], datetime]
+) -> SharedTokenBucket:
+    """The same bound as :func:`make_pacer`, shared by every process on the database."""
+    burst = min(SEND_GROUP, max(1, int(limit_per_second) // 4))
+    return SharedTokenBucket(PacerRepo(db), rate=limit_per_second - (burst - 1), capacity=burst, now=now)
+
+
 class RepmateBot(commands.Bot):
     def __init__(
         self,
@@ -71,6 +88,7 @@ class RepmateBot(commands.Bot):
         *,
         database: Database | None = None,
         extensions: Sequence[str] = EXTENSIONS,
+        **client_options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -79,6 +97,7 @@ class RepmateBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(settings.owner_ids),
+            **client_options,
         )
         self.settings = settings
         self.clock = clock
@@ -88,8 +107,10 @@ class RepmateBot(commands.Bot):
         self._services: Services | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.started_at: datetime | None = None
-        #: Paces every REST call the bot makes on its own (not interaction replies).
-        self.pacer = make_pacer(settings.dispatch_rate)
+        #: Paces every REST call the bot makes on its own (not interaction replies). On
+        #: PostgreSQL, where several processes may share the token, the budget is shared
+        #: through the database (set up in setup_hook).
+        self.pacer: Pacer = make_pacer(settings.dispatch_rate)
         self._dispatcher: Dispatcher | None = None
 
     @property
@@ -112,6 +133,8 @@ class RepmateBot(commands.Bot):
         self._database = db
         await db.migrate()
         services = self._services = build_services(db, self.settings, self.clock.now)
+        if db.is_postgres:
+            self.pacer = make_shared_pacer(db, self.settings.dispatch_rate, self.clock.now)
         self._dispatcher = Dispatcher(
             self,
             scheduler=services.deliveries,
@@ -197,6 +220,14 @@ class RepmateBot(commands.Bot):
             await self._database.dispose()
 
 
+class ShardedRepmateBot(RepmateBot, commands.AutoShardedBot):
+    """Repmate on several gateway shards: SHARD_COUNT in all, SHARD_IDS run by this process."""
+
+
 def create_bot(settings: Settings | None = None, *, database: Database | None = None) -> RepmateBot:
     """A new, unstarted bot; settings come from the environment when not given."""
-    return RepmateBot(settings if settings is not None else Settings.from_env(), database=database)
+    settings = settings if settings is not None else Settings.from_env()
+    if settings.shard_count is not None:
+        ids = list(settings.shard_ids) if settings.shard_ids is not None else None
+        return ShardedRepmateBot(settings, database=database, shard_count=settings.shard_count, shard_ids=ids)
+    return RepmateBot(settings, database=database)

@@ -246,6 +246,79 @@ async def _settings(world: SandboxWorld) -> Shot:
     return Shot(result, viewer=world.member, channel=world.general)
 
 
+LEG_DAY = "Back Squat 3x5 @ 100kg rest 3m\nRomanian Deadlift 3x8-10 @ 60kg RPE 8\nA1 Pull-up 3xAMRAP\nA2 Push-up 3x15\nPlank 3x45s"
+
+
+async def _create_leg_day(world: SandboxWorld) -> None:
+    shown = await world.member.slash(world.general, "routine create")  # answers with a form
+    if shown.modal is None:
+        raise SandboxError("/routine create did not open its form in the demo")
+    await world.member.submit_modal(
+        shown,
+        {
+            "routine-name": "Leg Day",
+            "routine-exercises": LEG_DAY,
+            "routine-notes": "Heavy squats first; keep the pull-up/push-up superset moving.",
+            "routine-tags": "legs, strength",
+        },
+    )
+
+
+@scene("routine-shared", "routine.png", "A routine shared to #routines with Save a copy, Log it and Like")
+async def _routine_shared(world: SandboxWorld) -> Shot:
+    await _create_leg_day(world)
+    await run_command(world, world.member, world.general, "routine share", name="Leg Day")
+    post = world.routines.last_message
+    if post is None:
+        raise SandboxError("the shared routine did not appear in #routines")
+    await world.bob.click(post, label="Like (0)")
+    return Shot(world.routines.last_message, viewer=world.bob, channel=world.routines)
+
+
+async def _first_dm(world: SandboxWorld, title_part: str) -> Any:
+    for message in reversed(world.member.user.dm_channel.history()):
+        if message.embeds and title_part in (message.embeds[0].title or ""):
+            return message
+    raise SandboxError(f"no DM with {title_part!r} arrived in the demo")
+
+
+@scene("checkin", "checkin.png", "A soreness check-in DM, 24 hours after a logged workout")
+async def _checkin(world: SandboxWorld) -> Shot:
+    await run_command(world, world.member, world.general, "log workout", routine="Leg Day", rpe=8)
+    for _ in range(5):
+        await world.env.advance_time(5 * 3600)
+    checkin = await _first_dm(world, "sore")
+    return Shot(checkin, viewer=world.member.user, channel=world.member.user.dm_channel)
+
+
+@scene("checkin-rated", "checkin-rated.png", "The check-in after a rating that rose: a nudge to the triage")
+async def _checkin_rated(world: SandboxWorld) -> Shot:
+    first = await _first_dm(world, "sore")
+    await world.member.user.click(first, label="3")
+    for _ in range(5):
+        await world.env.advance_time(5 * 3600)
+    second = await _first_dm(world, "sore")
+    await world.member.user.click(second, label="6")
+    rated = next(m for m in world.member.user.dm_channel.history() if m.id == second.id)
+    return Shot(rated, viewer=world.member.user, channel=world.member.user.dm_channel)
+
+
+@scene("triage-emergency", "triage-emergency.png", "/shouldistop: an emergency outcome puts the action first")
+async def _triage_emergency(world: SandboxWorld) -> Shot:
+    result = await run_command(world, world.member, world.general, "shouldistop")
+    message = result.response
+    rows = [row if isinstance(row, dict) else row.to_dict() for row in message.components]
+    menu = next(c for row in rows for c in row.get("components", []) if c.get("type") == 3)
+    outcome = await world.member.select(message, ["E7"], custom_id=menu["custom_id"])
+    return Shot(outcome, viewer=world.member, channel=world.general)
+
+
+@scene("history", "history.png", "/log history: recent sessions and the weekly volume chart")
+async def _history(world: SandboxWorld) -> Shot:
+    result = await run_command(world, world.member, world.general, "log history", days=30)
+    return Shot(result, viewer=world.member, channel=world.general)
+
+
 # -- running ------------------------------------------------------------------------------------
 
 

@@ -142,9 +142,9 @@ def routine_embed(
     return embed
 
 
-def removed_embed(routine: Routine) -> discord.Embed:
+def removed_embed(name: str) -> discord.Embed:
     embed = discord.Embed(
-        title=clip(f"{routine.name} (removed)", 256),
+        title=clip(f"{name} (removed)", 256),
         description="This routine was removed by its author, so it can't be saved, logged or liked any more.",
         colour=COLOUR_MUTED,
     )
@@ -634,7 +634,8 @@ class RoutinesCog(
         await self.bot.pacer.acquire()
         try:
             await channel.get_partial_message(post.message_id).edit(
-                embed=removed_embed(routine), view=post_view(routine.id, routine.like_count, removed=True)
+                embed=removed_embed(routine.name),
+                view=post_view(routine.id, routine.like_count, removed=True),
             )
         except (discord.NotFound, discord.Forbidden):
             return False

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -125,6 +126,16 @@ delivery_failures = Table(
     Column("outcome", String(16), nullable=False),
     Column("reason", Text, nullable=False),
     info={"member": ("delivery_id", "deliveries")},
+)
+
+#: The request pacer's state when several processes share one bot token: the GCRA
+#: "theoretical arrival time" in seconds since the epoch, updated atomically per grant.
+pacer_state = Table(
+    "pacer_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("tat", Float, nullable=False),
+    info={"member": None},
 )
 
 # Feature tables live beside this module and register on the same metadata.

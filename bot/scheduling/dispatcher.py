@@ -24,7 +24,7 @@ from bot.db.repositories.deliveries import CANCELLED, FAILED, MISSED, PAUSED, De
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo, MemberRow
 from bot.scheduling.deliveries import DeliveryScheduler
-from bot.scheduling.ratelimit import TokenBucket
+from bot.scheduling.ratelimit import Pacer
 
 if TYPE_CHECKING:
     from bot.app import RepmateBot
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 #: The longest sleep: with one process every new delivery wakes the dispatcher, so this only
 #: bounds how late rows written by another process (PostgreSQL deployments) are noticed.
-MAX_SLEEP_SINGLE_S = 1800.0
+MAX_SLEEP_SINGLE_S = 6 * 3600.0
 MAX_SLEEP_SHARED_S = 30.0
 CLAIM_TTL = timedelta(minutes=2)
 BATCH_SIZE = 100
@@ -99,7 +99,7 @@ class Dispatcher:
         scheduler: DeliveryScheduler,
         members: MemberRepo,
         guilds: GuildRepo,
-        pacer: TokenBucket,
+        pacer: Pacer,
     ) -> None:
         self.bot = bot
         self.scheduler = scheduler
@@ -144,7 +144,8 @@ class Dispatcher:
     async def _run(self) -> None:
         while not self._stopping:
             try:
-                worked = await self.tick()
+                # Each round is a short task of its own: its database work finishes with it.
+                worked = await asyncio.create_task(self.tick(), name="delivery-dispatcher-round")
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -155,7 +156,7 @@ class Dispatcher:
 
     async def _sleep_until_next(self) -> None:
         now = self.clock()
-        next_at = await self.repo.next_wake_at()
+        next_at = await asyncio.create_task(self.repo.next_wake_at(), name="delivery-dispatcher-next")
         cap = MAX_SLEEP_SHARED_S if self.repo.db.is_postgres else MAX_SLEEP_SINGLE_S
         delay = cap if next_at is None else (next_at - now).total_seconds()
         # Due rows that could not be claimed belong to another dispatcher: look again shortly.

@@ -22,8 +22,16 @@ import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
-__all__ = ["TokenBucket"]
+__all__ = ["Pacer", "TokenBucket"]
+
+
+class Pacer(Protocol):
+    """Anything that spaces requests: this process's bucket, or the one shared through the database."""
+
+    async def acquire(self, n: int = 1) -> None: ...
+
 
 _NS_PER_S = 1_000_000_000
 # Waits shorter than this are rounded up: the sleep always advances the clock, even a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from urllib.parse import urlparse
@@ -108,6 +108,8 @@ class MemberSettingsService:
         self.repo = repo
         self.default_zone = ZoneInfo(default_timezone)
         self.clock = clock
+        #: Called with the member's id after their time zone changed (reminders move with it).
+        self.on_zone_changed: list[Callable[[int], Awaitable[None]]] = []
 
     def resolve(self, row: MemberRow) -> MemberSettings:
         return MemberSettings(
@@ -130,7 +132,10 @@ class MemberSettingsService:
             zone = localtime.parse_zone(name)
         except localtime.TimeInputError as exc:
             raise UserFacingError(str(exc)) from None
-        return self.resolve(await self.repo.update(user_id, self.clock(), timezone=zone.key))
+        settings = self.resolve(await self.repo.update(user_id, self.clock(), timezone=zone.key))
+        for listener in self.on_zone_changed:
+            await listener(user_id)
+        return settings
 
     async def set_units(self, user_id: int, system: str) -> MemberSettings:
         system = system.strip().lower()

@@ -153,6 +153,7 @@ class DeliveryRepo:
             return [_delivery(r) for r in rows]
 
     async def cancel(self, ids: Iterable[int], now: datetime) -> int:
+        """Cancel deliveries that have not gone out; their dedupe keys are freed for reuse."""
         ids = list(ids)
         if not ids:
             return 0
@@ -160,7 +161,7 @@ class DeliveryRepo:
             result = await conn.execute(
                 update(deliveries)
                 .where(deliveries.c.id.in_(ids), deliveries.c.status.in_([PENDING, PAUSED]))
-                .values(status=CANCELLED, updated_at=now)
+                .values(status=CANCELLED, dedupe_key=None, updated_at=now)
             )
         return result.rowcount or 0
 
@@ -347,6 +348,6 @@ class DeliveryRepo:
             result = await conn.execute(
                 update(deliveries)
                 .where(deliveries.c.user_id == user_id, deliveries.c.status.in_([PENDING, PAUSED, CLAIMED]))
-                .values(status=CANCELLED, updated_at=now)
+                .values(status=CANCELLED, dedupe_key=None, updated_at=now)
             )
         return result.rowcount or 0

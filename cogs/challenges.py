@@ -1,0 +1,727 @@
+"""/challenge: create, join, leave, list, log, leaderboard and end challenges (SPEC §6).
+
+A challenge is announced in the server's challenges channel when it starts, with a
+persistent ``Join`` button (``repmate:challenge:join:<id>``), and when it ends one
+results post goes there: the podium (ties share a step) and every participant's best.
+Both posts are deliveries of kinds ``challenge_start`` and ``challenge_end``, so the
+delivery engine sends each exactly once, late if the bot was down. After the results
+are posted the announcement's button is switched off.
+
+Also home of the timer's ``Log result`` button (``repmate:challenge:log-timer:<id>``),
+which logs to a running challenge the presser joined (asking which one if several).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.utils import TimestampStyle
+
+from bot.app import RepmateBot
+from bot.db.repositories.deliveries import Delivery
+from bot.domain.intervals import PRESETS, describe, format_clock
+from bot.domain.scoring import PodiumPlace, ScoringKind, scoring_summary
+from bot.errors import UserFacingError
+from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.services.challenges import (
+    END_KIND,
+    NAME_MAX,
+    START_KIND,
+    Actor,
+    Challenge,
+    ChallengeService,
+    Ended,
+    Leaderboard,
+    Logged,
+    Overview,
+    Place,
+    Results,
+)
+from bot.ui import COLOUR, RepmateModal, RepmateView, clip, reply, run_component
+
+Interaction = discord.Interaction[RepmateBot]
+
+JOIN_ID = "repmate:challenge:join:{id}"
+LOG_FROM_TIMER_ID = "repmate:challenge:log-timer:{id}"
+
+FIELD_MAX = 1024
+DESCRIPTION_MAX = 4096
+EMBED_MAX = 6000
+FIELDS_MAX = 25
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+#: What the bot needs in the challenges channel, with the names Discord's settings show.
+POST_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+}
+SETUP_EXAMPLE = "`/setup channels routines:#routines challenges:#challenges`"
+
+SCORING_CHOICES = [
+    app_commands.Choice(name="Total reps (most wins)", value=ScoringKind.REPS.value),
+    app_commands.Choice(name="Rounds completed (most wins)", value=ScoringKind.ROUNDS.value),
+    app_commands.Choice(name="Rounds + reps, e.g. 7+12 (most wins)", value=ScoringKind.ROUNDS_REPS.value),
+    app_commands.Choice(name="Time, e.g. 18:32 (fastest wins)", value=ScoringKind.TIME.value),
+    app_commands.Choice(name="Sessions completed (most wins)", value=ScoringKind.SESSIONS.value),
+]
+
+
+# -- rendering --------------------------------------------------------------------------------------
+
+
+def _ts(moment: datetime, style: TimestampStyle) -> str:
+    return discord.utils.format_dt(moment, style)
+
+
+def _name(challenge: Challenge) -> str:
+    return discord.utils.escape_markdown(challenge.name)
+
+
+def _code(text: str) -> str:
+    return "`" + (text.replace("`", "'") or " ") + "`"
+
+
+def chunk_lines(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def fit_lines(
+    embed: discord.Embed, name: str, lines: Sequence[str], overflow: str, *, total: int, reserve: int = 0
+) -> int:
+    """Add lines as fields while the embed stays within Discord's limits; returns how many fit.
+
+    When fewer than ``total`` are shown, a last field says how many were left out
+    (``overflow`` gets ``{n}``); ``reserve`` keeps room for fields added afterwards.
+    """
+    shown = 0
+    for index, chunk in enumerate(chunk_lines(lines)):
+        field_name = name if index == 0 else f"{name} (continued)"
+        room = EMBED_MAX - 250 - reserve
+        if len(embed.fields) >= FIELDS_MAX - 2 or len(embed) + len(field_name) + len(chunk) > room:
+            break
+        embed.add_field(name=field_name, value=chunk, inline=False)
+        shown += chunk.count("\n") + 1
+    if shown < total:
+        embed.add_field(name="…", value=clip(overflow.format(n=total - shown), FIELD_MAX), inline=False)
+    return shown
+
+
+def how_to_take_part(challenge: Challenge) -> str:
+    return (
+        "1. Press **Join** (or `/challenge join`)\n"
+        f"2. Do the workout: {_code(f'/interval start program:{challenge.notation}')} runs a timer\n"
+        f"3. Log it: {_code(f'/challenge log name:{challenge.name} result:{challenge.example_result}')}"
+    )
+
+
+def announcement_embed(challenge: Challenge, *, late: bool = False) -> discord.Embed:
+    lines = [
+        f"**{challenge.program.title}** — {describe(challenge.program)}",
+        f"Scoring: {scoring_summary(challenge.scoring)}",
+        f"Runs until {_ts(challenge.ends_at, 'F')} ({_ts(challenge.ends_at, 'R')})",
+    ]
+    if late:
+        lines.append("*Announced late: Repmate was offline when this challenge started.*")
+    embed = discord.Embed(
+        title=clip(f"📣 Challenge: {challenge.name}", 256), description="\n".join(lines), colour=COLOUR
+    )
+    embed.add_field(name="How to take part", value=clip(how_to_take_part(challenge), FIELD_MAX), inline=False)
+    embed.add_field(name="Created by", value=f"<@{challenge.creator_id}>", inline=True)
+    embed.add_field(name="Program", value=clip(_code(challenge.notation), FIELD_MAX), inline=True)
+    return embed
+
+
+def join_view(challenge_id: int, *, ended: bool = False) -> discord.ui.View:
+    """The announcement's button; clicks go to the registered dynamic item, so the view is stopped."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label="Ended" if ended else "Join",
+            style=discord.ButtonStyle.secondary if ended else discord.ButtonStyle.success,
+            custom_id=JOIN_ID.format(id=challenge_id),
+            disabled=ended,
+        )
+    )
+    view.stop()
+    return view
+
+
+def place_line(place: Place, *, me: int | None = None) -> str:
+    line = f"`#{place.rank}` <@{place.user_id}> — **{discord.utils.escape_markdown(place.display)}**"
+    return f"{line} ← you" if place.user_id == me else line
+
+
+def podium_lines(challenge: Challenge, steps: Sequence[PodiumPlace]) -> list[str]:
+    lines = []
+    for step in steps:
+        members = [f"<@{m}>" for m in step.member_ids[:10]]
+        if len(step.member_ids) > 10:
+            members.append(f"and {len(step.member_ids) - 10} more")
+        tie = " (tied)" if len(step.member_ids) > 1 else ""
+        lines.append(f"{MEDALS[step.rank]} {', '.join(members)} — **{challenge.display(step.value)}**{tie}")
+    return lines
+
+
+def results_embed(results: Results, *, late: bool = False) -> discord.Embed:
+    """The one post at the end: podium, everyone's best (as many as fit), who logged nothing."""
+    challenge = results.challenge
+    took_part = f"{results.participants} took part" if results.participants != 1 else "1 took part"
+    lines = [
+        f"**{challenge.program.title}** · {scoring_summary(challenge.scoring)}",
+        f"{took_part}, {results.ranked} logged a result.",
+    ]
+    if challenge.ended_early:
+        lines.append("Ended early by its organiser.")
+    if late:
+        lines.append("*Posted late: Repmate was offline when this challenge ended.*")
+    if not results.standings:
+        lines.append("Nobody logged a result, so there's no podium this time.")
+    embed = discord.Embed(
+        title=clip(f"🏁 Results: {challenge.name}", 256), description="\n".join(lines), colour=COLOUR
+    )
+    if results.podium:
+        podium = "\n".join(podium_lines(challenge, results.podium))
+        embed.add_field(name="Podium", value=clip(podium, FIELD_MAX), inline=False)
+    no_result = results.participants - results.ranked
+    if results.standings:
+        overflow = (
+            "…and {n} more. " + _code(f"/challenge leaderboard name:{challenge.name}") + " shows your place."
+        )
+        best = [place_line(p) for p in results.standings]
+        room_for_no_result = FIELD_MAX + 60 if no_result else 0
+        fit_lines(embed, "Everyone's best", best, overflow, total=results.ranked, reserve=room_for_no_result)
+    if no_result > 0:
+        names = ", ".join(f"<@{m}>" for m in results.without_result[:30])
+        if no_result > len(results.without_result[:30]):
+            names += f" and {no_result - len(results.without_result[:30])} more"
+        embed.add_field(name=f"Joined, no result ({no_result})", value=clip(names, FIELD_MAX), inline=False)
+    embed.timestamp = challenge.ends_at
+    return embed
+
+
+def leaderboard_embed(board: Leaderboard, user_id: int, now: datetime) -> discord.Embed:
+    challenge = board.challenge
+    status = challenge.status(now)
+    when = {
+        "upcoming": f"Starts {_ts(challenge.starts_at, 'R')}",
+        "running": f"Running, ends {_ts(challenge.ends_at, 'R')}",
+        "ended": f"Ended {_ts(challenge.ends_at, 'R')}",
+    }[status]
+    description = "\n".join(
+        [
+            when,
+            f"**{challenge.program.title}** · {scoring_summary(challenge.scoring)}",
+            f"{board.participants} joined · {board.ranked} with a result",
+        ]
+    )
+    embed = discord.Embed(title=clip(f"🏆 {challenge.name}", 256), description=description, colour=COLOUR)
+    if board.top:
+        top = "\n".join(place_line(p, me=user_id) for p in board.top)
+        embed.add_field(name=f"Top {len(board.top)}", value=clip(top, FIELD_MAX), inline=False)
+    else:
+        embed.add_field(name="No results yet", value="Be the first to log one.", inline=False)
+    if board.me is not None:
+        me = board.me
+        logs = f"{me.entry_count} result{'s' if me.entry_count != 1 else ''} logged"
+        you = f"`#{me.rank}` of {board.ranked} — **{discord.utils.escape_markdown(me.display)}** ({logs})"
+    elif board.joined:
+        you = "You haven't logged a result yet: " + _code(
+            f"/challenge log name:{challenge.name} result:{challenge.example_result}"
+        )
+    elif status == "ended":
+        you = "You didn't take part in this one."
+    else:
+        you = "You haven't joined: " + _code(f"/challenge join name:{challenge.name}")
+    embed.add_field(name="You", value=clip(you, FIELD_MAX), inline=False)
+    return embed
+
+
+def overview_embed(overview: Overview) -> discord.Embed:
+    embed = discord.Embed(title="Challenges", colour=COLOUR)
+    if not overview.challenges:
+        embed.description = (
+            "No challenges here yet. Admins and coaches can create one with `/challenge create`."
+        )
+        return embed
+    for challenge in overview.challenges[:FIELDS_MAX]:
+        status = challenge.status(overview.now)
+        mark = " ✅ joined" if challenge.id in overview.joined else ""
+        when = {
+            "upcoming": f"starts {_ts(challenge.starts_at, 'R')}",
+            "running": f"running, ends {_ts(challenge.ends_at, 'R')}",
+            "ended": f"ended {_ts(challenge.ends_at, 'R')}",
+        }[status]
+        people = f"{challenge.participant_count} joined"
+        value = f"{challenge.program.title} · {scoring_summary(challenge.scoring)}\n{when} · {people}{mark}"
+        icon = {"upcoming": "🗓️", "running": "🔥", "ended": "🏁"}[status]
+        embed.add_field(
+            name=clip(f"{icon} {challenge.name}", 256), value=clip(value, FIELD_MAX), inline=False
+        )
+    embed.set_footer(text="Join with /challenge join · see standings with /challenge leaderboard")
+    return embed
+
+
+def logged_text(logged: Logged) -> str:
+    challenge = logged.challenge
+    parts = [
+        f"Logged **{discord.utils.escape_markdown(logged.result.display)}** for {_code(challenge.name)}."
+    ]
+    if logged.first:
+        parts.append("That's your first result.")
+    elif logged.improved:
+        parts.append(f"New best: **{logged.best}**! 🎉")
+    else:
+        parts.append(f"Your best is still **{logged.best}**.")
+    if logged.place is not None:
+        parts.append(f"You're **#{logged.place.rank}** of {logged.ranked}.")
+    return " ".join(parts)
+
+
+def created_text(challenge: Challenge, channel_id: int, now: datetime) -> str:
+    starting = challenge.status(now) != "upcoming"
+    when = "It starts now" if starting else f"It starts {_ts(challenge.starts_at, 'F')}"
+    return (
+        f"Created {_code(challenge.name)}: {challenge.program.title}, scored by "
+        f"{scoring_summary(challenge.scoring)}. {when} and ends {_ts(challenge.ends_at, 'F')}. "
+        f"It will be announced in <#{channel_id}> with a **Join** button"
+        + (" (on its way)." if starting else " when it starts; members can already join with ")
+        + ("" if starting else _code(f"/challenge join name:{challenge.name}") + ".")
+    )
+
+
+# -- logging a result from a form -------------------------------------------------------------------
+
+
+class ResultModal(RepmateModal):
+    """One text box: the result, checked against the challenge's scoring when submitted."""
+
+    def __init__(self, challenge: Challenge, *, default: str | None = None) -> None:
+        super().__init__(title=clip(f"Log: {challenge.name}", 45), timeout=15 * 60)
+        self.challenge_id = challenge.id
+        optional = challenge.scoring is ScoringKind.SESSIONS
+        self.result: discord.ui.TextInput[ResultModal] = discord.ui.TextInput(
+            label="Result" + (" (empty = 1 session)" if optional else ""),
+            custom_id="challenge-result",
+            placeholder=f"e.g. {challenge.example_result}",
+            required=not optional,
+            max_length=30,
+            default=default,
+        )
+        self.add_item(self.result)
+
+    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        bot = interaction.client
+        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
+        logged = await bot.services.challenges.log_by_id(
+            self.challenge_id, interaction.user.id, self.result.value
+        )
+        await reply(interaction, logged_text(logged))
+
+
+def prefill(challenge: Challenge, timer: Any) -> str | None:
+    """A stopped timer's time is a for-time result waiting to be logged."""
+    if challenge.scoring is not ScoringKind.TIME or timer is None or timer.status != "stopped":
+        return None
+    elapsed = timer.final_elapsed_s or 0
+    return format_clock(round(elapsed)) if elapsed >= 1 else None
+
+
+class PickChallengeView(RepmateView):
+    """Which challenge to log to, when the member is in several that are running."""
+
+    def __init__(self, owner_id: int, challenges: Sequence[Challenge], timer: Any) -> None:
+        super().__init__(timeout=10 * 60)
+        self.owner_id = owner_id
+        self.challenges = {c.id: c for c in challenges}
+        self.timer = timer
+        select: discord.ui.Select[PickChallengeView] = discord.ui.Select(
+            custom_id="challenge-pick",
+            placeholder="Choose the challenge",
+            options=[
+                discord.SelectOption(
+                    label=clip(c.name, 100),
+                    value=str(c.id),
+                    description=clip(f"{c.program.title} · {scoring_summary(c.scoring)}", 100),
+                )
+                for c in list(challenges)[:25]
+            ],
+        )
+        select.callback = self.picked  # type: ignore[method-assign, assignment]
+        self.select = select
+        self.add_item(select)
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        if interaction.user.id != self.owner_id:
+            await reply(interaction, "This menu belongs to whoever pressed the button.")
+            return False
+        return True
+
+    async def picked(self, interaction: Interaction) -> None:
+        challenge = self.challenges[int(self.select.values[0])]
+        await interaction.response.send_modal(ResultModal(challenge, default=prefill(challenge, self.timer)))
+
+
+# -- persistent buttons -----------------------------------------------------------------------------
+
+
+class JoinButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:challenge:join:(?P<id>[0-9]{1,20})",
+):
+    """``Join`` on a challenge announcement, for whoever presses it."""
+
+    def __init__(self, challenge_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Join", custom_id=JOIN_ID.format(id=challenge_id)))
+        self.challenge_id = challenge_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> JoinButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._join(interaction))
+
+    async def _join(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        bot = interaction.client
+        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
+        joined = await bot.services.challenges.join_by_id(self.challenge_id, interaction.user.id)
+        await reply(interaction, joined_text(joined.challenge, joined.already))
+
+
+def joined_text(challenge: Challenge, already: bool) -> str:
+    if already:
+        return f"You've already joined {_code(challenge.name)}. Log a result with " + _code(
+            f"/challenge log name:{challenge.name} result:{challenge.example_result}"
+        )
+    return (
+        f"You're in {_code(challenge.name)}! Do the workout, then log your result with "
+        + _code(f"/challenge log name:{challenge.name} result:{challenge.example_result}")
+        + f" (results count until {_ts(challenge.ends_at, 'f')})."
+    )
+
+
+class LogFromTimerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:challenge:log-timer:(?P<id>[0-9]{1,20})",
+):
+    """``Log result`` on a finished timer: log to a running challenge the presser joined."""
+
+    def __init__(self, timer_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(label="Log result", custom_id=LOG_FROM_TIMER_ID.format(id=timer_id))
+        )
+        self.timer_id = timer_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> LogFromTimerButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._offer(interaction))
+
+    async def _offer(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
+        timer = await bot.services.timers.find(self.timer_id)
+        found = await bot.services.challenges.loggable(
+            interaction.guild_id, interaction.user.id, program=timer.notation if timer else None
+        )
+        if not found:
+            raise UserFacingError(
+                "You haven't joined a challenge that's running in this server, so there's nothing to log "
+                "this to. Join one first, then press the button again.",
+                example="`/challenge list` shows the challenges you can join",
+            )
+        if len(found) == 1:
+            await interaction.response.send_modal(ResultModal(found[0], default=prefill(found[0], timer)))
+            return
+        await reply(
+            interaction,
+            "You're in several challenges; which one is this result for?",
+            view=PickChallengeView(interaction.user.id, found, timer),
+        )
+
+
+# -- the cog ----------------------------------------------------------------------------------------
+
+
+def _guild(interaction: Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild
+
+
+def _actor(interaction: Interaction) -> Actor:
+    user = interaction.user
+    roles = frozenset(r.id for r in user.roles) if isinstance(user, discord.Member) else frozenset()
+    return Actor(user.id, is_admin=interaction.permissions.manage_guild, role_ids=roles)
+
+
+@app_commands.guild_only()
+class ChallengesCog(
+    commands.GroupCog,
+    group_name="challenge",
+    group_description="Interval-workout challenges and leaderboards",
+):
+    def __init__(self, bot: RepmateBot) -> None:
+        self.bot = bot
+
+    @property
+    def service(self) -> ChallengeService:
+        return self.bot.services.challenges
+
+    async def cog_load(self) -> None:
+        self.bot.spawn(self.service.ensure_scheduled(), name="challenge-deliveries-check")
+
+    # -- announcements (delivery kinds) ----------------------------------------------------------
+
+    async def render_start(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        challenge = await self.service.to_announce(int(delivery.payload["challenge_id"]))
+        if challenge is None:
+            return None
+        return Outgoing(embed=announcement_embed(challenge, late=late), view=join_view(challenge.id))
+
+    async def started(self, delivery: Delivery, outcome: str) -> None:
+        if outcome != "sent":
+            return
+        sent = await self.bot.services.deliveries.get(delivery.id)
+        if sent is not None and sent.message_id is not None:
+            await self.service.record_announcement(int(delivery.payload["challenge_id"]), sent.message_id)
+
+    async def render_end(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        results = await self.service.results(int(delivery.payload["challenge_id"]))
+        if results is None:
+            return None
+        return Outgoing(embed=results_embed(results, late=late))
+
+    async def ended(self, delivery: Delivery, outcome: str) -> None:
+        """Results are out: remember the post and switch the announcement's Join button off."""
+        if outcome != "sent":
+            return
+        challenge_id = int(delivery.payload["challenge_id"])
+        sent = await self.bot.services.deliveries.get(delivery.id)
+        if sent is not None and sent.message_id is not None:
+            await self.service.record_results(challenge_id, sent.message_id)
+        challenge = await self.service.get(challenge_id)
+        if challenge is None or challenge.announce_message_id is None:
+            return
+        message = self.bot.get_partial_messageable(challenge.channel_id, guild_id=challenge.guild_id)
+        await self.bot.pacer.acquire()
+        # A deleted or unreachable announcement is fine: the results post stands on its own.
+        with contextlib.suppress(discord.HTTPException):
+            await message.get_partial_message(challenge.announce_message_id).edit(
+                view=join_view(challenge.id, ended=True)
+            )
+
+    # -- creating and ending ---------------------------------------------------------------------
+
+    @app_commands.command(name="create", description="Create a challenge (admins and coaches)")
+    @app_commands.describe(
+        name="A name members will type, unique in this server (≤60 characters)",
+        program="Interval notation, e.g. tabata, emom 10, amrap 12, fortime cap 20, 5x(40s on, 20s off)",
+        start="YYYY-MM-DD HH:MM in your time zone, or now",
+        end="YYYY-MM-DD HH:MM in your time zone (at most 90 days after the start)",
+        scoring="How results are compared (default: follows the program)",
+    )
+    @app_commands.choices(scoring=SCORING_CHOICES)
+    async def create(
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, 100],
+        program: app_commands.Range[str, 1, 300],
+        start: app_commands.Range[str, 1, 40],
+        end: app_commands.Range[str, 1, 40],
+        scoring: app_commands.Choice[str] | None = None,
+    ) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        actor = _actor(interaction)
+        await self.service.ensure_can_create(guild.id, actor)
+        channel = await self._challenges_channel(guild)
+        challenge = await self.service.create(
+            guild.id,
+            actor,
+            channel_id=channel.id,
+            name=name,
+            program=program,
+            start=start,
+            end=end,
+            scoring=scoring.value if scoring is not None else None,
+        )
+        await reply(interaction, created_text(challenge, channel.id, self.bot.clock.now()))
+
+    @create.autocomplete("program")
+    async def program_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        typed = current.casefold().strip()
+        return [
+            app_commands.Choice(name=clip(f"{p.notation} — {p.structure}", 100), value=p.notation)
+            for p in PRESETS
+            if not typed or typed in p.notation
+        ]
+
+    async def _challenges_channel(self, guild: discord.Guild) -> discord.TextChannel:
+        config = await self.bot.services.guilds.get(guild.id)
+        if config.challenges_channel_id is None:
+            raise UserFacingError(
+                "This server has no challenges channel yet, so a challenge couldn't be announced; nothing "
+                "was created. Ask an admin to choose one with `/setup channels`.",
+                example=SETUP_EXAMPLE,
+            )
+        channel = guild.get_channel(config.challenges_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise UserFacingError(
+                "The challenges channel set for this server no longer exists; nothing was created. "
+                "Ask an admin to choose a new one with `/setup channels`.",
+                example=SETUP_EXAMPLE,
+            )
+        perms = channel.permissions_for(guild.me)
+        missing = [label for attr, label in POST_PERMISSIONS.items() if not getattr(perms, attr)]
+        if missing:
+            raise UserFacingError(
+                f"I can't post in {channel.mention}: I'm missing **{', '.join(missing)}** there, so nothing "
+                "was created. Ask an admin to give my role those permissions in that channel.",
+                example=SETUP_EXAMPLE,
+            )
+        return channel
+
+    @app_commands.command(
+        name="end", description="End a challenge now and post its results (creator or admin)"
+    )
+    @app_commands.describe(name="The challenge to end")
+    async def end(self, interaction: Interaction, name: app_commands.Range[str, 1, 100]) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome: Ended = await self.service.end(guild.id, _actor(interaction), name)
+        challenge = outcome.challenge
+        if outcome.cancelled:
+            text = f"{_code(challenge.name)} hadn't started, so it was removed and won't be announced."
+        else:
+            text = (
+                f"Ended {_code(challenge.name)}. Its results are on their way to <#{challenge.channel_id}>."
+            )
+        await reply(interaction, text)
+
+    # -- taking part -----------------------------------------------------------------------------
+
+    @app_commands.command(name="join", description="Join a challenge")
+    @app_commands.describe(name="The challenge to join")
+    async def join(self, interaction: Interaction, name: app_commands.Range[str, 1, 100]) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        joined = await self.service.join(guild.id, interaction.user.id, name)
+        await reply(interaction, joined_text(joined.challenge, joined.already))
+
+    @app_commands.command(name="leave", description="Leave a challenge (your results in it are removed)")
+    @app_commands.describe(name="A challenge you joined")
+    async def leave(self, interaction: Interaction, name: app_commands.Range[str, 1, 100]) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        left = await self.service.leave(guild.id, interaction.user.id, name)
+        removed = left.entries_removed
+        note = (
+            f" Your {removed} logged result{'s were' if removed != 1 else ' was'} removed." if removed else ""
+        )
+        await reply(interaction, f"You left {_code(left.challenge.name)}.{note}")
+
+    @app_commands.command(name="list", description="Challenges in this server: running, upcoming, just ended")
+    async def list_(self, interaction: Interaction) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        overview = await self.service.overview(guild.id, interaction.user.id)
+        await reply(interaction, embed=overview_embed(overview))
+
+    @app_commands.command(name="log", description="Log a result for a challenge you joined")
+    @app_commands.describe(
+        name="A running challenge you joined",
+        result="e.g. 124 (reps) · 8 (rounds) · 7+12 (AMRAP) · 18:32 (for time); empty logs 1 session",
+    )
+    async def log(
+        self,
+        interaction: Interaction,
+        name: app_commands.Range[str, 1, 100],
+        result: app_commands.Range[str, 1, 30] | None = None,
+    ) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        logged = await self.service.log(guild.id, interaction.user.id, name, result)
+        await reply(interaction, logged_text(logged))
+
+    @app_commands.command(name="leaderboard", description="The standings of a challenge, and your place")
+    @app_commands.describe(name="The challenge")
+    async def leaderboard(self, interaction: Interaction, name: app_commands.Range[str, 1, 100]) -> None:
+        guild = _guild(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        board = await self.service.leaderboard(guild.id, name, interaction.user.id)
+        await reply(interaction, embed=leaderboard_embed(board, interaction.user.id, self.bot.clock.now()))
+
+    # -- name autocomplete -----------------------------------------------------------------------
+
+    async def _names(
+        self, interaction: Interaction, current: str, **scope: Any
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        names = await self.service.names(interaction.guild_id, current, **scope)
+        return [app_commands.Choice(name=clip(n, 100), value=n[:NAME_MAX]) for n in names]
+
+    @join.autocomplete("name")
+    async def join_names(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._names(interaction, current, scope="open")
+
+    @end.autocomplete("name")
+    async def end_names(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._names(interaction, current, scope="open")
+
+    @leave.autocomplete("name")
+    async def leave_names(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._names(interaction, current, scope="open", joined_by=interaction.user.id)
+
+    @log.autocomplete("name")
+    async def log_names(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._names(interaction, current, scope="running", joined_by=interaction.user.id)
+
+    @leaderboard.autocomplete("name")
+    async def board_names(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._names(interaction, current)
+
+
+async def setup(bot: RepmateBot) -> None:
+    cog = ChallengesCog(bot)
+    bot.dispatcher.register(START_KIND, Kind(render=cog.render_start, settled=cog.started))
+    bot.dispatcher.register(END_KIND, Kind(render=cog.render_end, settled=cog.ended))
+    bot.add_dynamic_items(JoinButton, LogFromTimerButton)
+    await bot.add_cog(cog)
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.remove_dynamic_items(JoinButton, LogFromTimerButton)

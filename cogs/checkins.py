@@ -1,0 +1,213 @@
+"""Soreness check-in DMs and `/soreness rate` (SPEC §5).
+
+The check-in itself is a delivery rendered here; its buttons are dynamic items whose
+custom ids carry the delivery id, so they keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import RepmateBot
+from bot.db.repositories.deliveries import Delivery
+from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.services.checkins import KIND, CheckinContext, CheckinService, RatingResult
+from bot.ui import COLOUR, COLOUR_WARN, reply, run_component
+
+Interaction = discord.Interaction[RepmateBot]
+
+LATE_NOTE = "*This check-in is late: Repmate was offline when it was due.*"
+NUDGE_LINE = "Run the short **Should I stop?** check: it tells ordinary soreness from warning signs."
+NUDGE_COMMAND = "Run `/shouldistop` for a short check that tells ordinary soreness from warning signs."
+
+
+def _ts(when: Any, style: str = "R") -> str:
+    return discord.utils.format_dt(when, style=style)  # type: ignore[arg-type]
+
+
+def checkin_embed(ctx: CheckinContext, late: bool) -> discord.Embed:
+    what = f"**{ctx.routine_name}**" if ctx.routine_name else "your workout"
+    hours = round(ctx.hours_since)
+    lines = [
+        f"It's about **{hours} hours** since {what} ({_ts(ctx.workout_at, 'f')}).",
+        "How sore are the muscles you trained? Rate it from **0** (not at all) to **10** "
+        "(the worst you can imagine).",
+    ]
+    if late:
+        lines.append(LATE_NOTE)
+    embed = discord.Embed(title="How sore are you today?", description="\n".join(lines), colour=COLOUR)
+    embed.set_footer(text="Something feels wrong rather than just sore? Press the red button.")
+    return embed
+
+
+def checkin_view(delivery_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for level in range(11):
+        view.add_item(
+            discord.ui.Button(
+                label=str(level),
+                custom_id=f"repmate:ci:rate:{delivery_id}:{level}",
+                row=0 if level < 5 else 1 if level < 10 else 2,
+                style=discord.ButtonStyle.secondary,
+            )
+        )
+    view.add_item(
+        discord.ui.Button(
+            label="Something feels wrong",
+            custom_id=f"repmate:ci:wrong:{delivery_id}",
+            style=discord.ButtonStyle.danger,
+            row=2,
+        )
+    )
+    view.add_item(discord.ui.Button(label="Snooze 2h", custom_id=f"repmate:ci:snooze:{delivery_id}", row=2))
+    view.add_item(
+        discord.ui.Button(label="Stop check-ins", custom_id=f"repmate:ci:stop:{delivery_id}", row=2)
+    )
+    return view
+
+
+def triage_view(delivery_id: int, label: str = "Something feels wrong") -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label=label, custom_id=f"repmate:ci:wrong:{delivery_id}", style=discord.ButtonStyle.danger
+        )
+    )
+    return view
+
+
+def rating_lines(result: RatingResult) -> list[str]:
+    lines = [f"**You rated your soreness {result.rating.level}/10.** Thanks — it's saved with that workout."]
+    if result.followup_at is not None:
+        lines.append(f"I'll check in once more {_ts(result.followup_at)}.")
+    if result.escalation is not None:
+        lines += ["", f"⚠️ {result.escalation.reason}", NUDGE_LINE]
+    return lines
+
+
+class CheckinButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:ci:(?P<action>rate|wrong|snooze|stop):(?P<id>[0-9]{1,20})(?::(?P<level>[0-9]{1,2}))?",
+):
+    """Every button of a check-in DM."""
+
+    def __init__(self, action: str, delivery_id: int, level: int | None) -> None:
+        suffix = f":{level}" if level is not None else ""
+        super().__init__(
+            discord.ui.Button(label=action, custom_id=f"repmate:ci:{action}:{delivery_id}{suffix}")
+        )
+        self.action = action
+        self.delivery_id = delivery_id
+        self.level = level
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> CheckinButton:
+        level = int(match["level"]) if match["level"] is not None else None
+        return cls(match["action"], int(match["id"]), level)
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._run(interaction))
+
+    async def _run(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        service: CheckinService = bot.services.checkins
+        await bot.on_member_activity(interaction.user.id, None)
+        if self.action == "wrong":
+            await self._open_triage(interaction)
+            return
+        if self.action == "rate" and self.level is not None:
+            await interaction.response.defer()
+            result = await service.rate_checkin(self.delivery_id, interaction.user.id, self.level)
+            embed = _base_embed(interaction)
+            embed.description = "\n".join(rating_lines(result))
+            if result.escalation is not None:
+                embed.colour = COLOUR_WARN
+            label = "Run “Should I stop?”" if result.escalation else "Something feels wrong"
+            await interaction.edit_original_response(embed=embed, view=triage_view(self.delivery_id, label))
+        elif self.action == "snooze":
+            await interaction.response.defer()
+            due = await service.snooze(self.delivery_id, interaction.user.id)
+            embed = _base_embed(interaction)
+            embed.description = f"Snoozed. I'll ask again {_ts(due)}."
+            await interaction.edit_original_response(embed=embed, view=None)
+        elif self.action == "stop":
+            await interaction.response.defer()
+            await service.stop(self.delivery_id, interaction.user.id)
+            embed = _base_embed(interaction)
+            embed.description = (
+                "Soreness check-ins are **off**. Turn them back on any time with "
+                "`/settings checkins enabled:True`."
+            )
+            await interaction.edit_original_response(embed=embed, view=None)
+
+    async def _open_triage(self, interaction: Interaction) -> None:
+        from cogs.triage import start_triage
+
+        delivery = await interaction.client.services.deliveries.get(self.delivery_id)
+        if delivery is not None and delivery.user_id not in (None, interaction.user.id):
+            from bot.errors import NotAllowed
+
+            raise NotAllowed("Only the member this check-in is for can use its buttons.")
+        hours: float | None = None
+        guild_id: int | None = None
+        if delivery is not None:
+            workout_at = CheckinService.workout_at(delivery)
+            hours = max(0.0, (interaction.client.clock.now() - workout_at).total_seconds() / 3600)
+            guild_id = delivery.guild_id
+        await start_triage(interaction, hours_hint=hours, guild_id=guild_id)
+
+
+def _base_embed(interaction: Interaction) -> discord.Embed:
+    message = interaction.message
+    if message is not None and message.embeds:
+        return discord.Embed.from_dict(message.embeds[0].to_dict())
+    return discord.Embed(title="Soreness check-in", colour=COLOUR)
+
+
+class CheckinsCog(commands.Cog):
+    def __init__(self, bot: RepmateBot) -> None:
+        self.bot = bot
+
+    async def render(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        ctx = await self.bot.services.checkins.context(delivery)
+        if ctx is None:
+            return None
+        return Outgoing(embed=checkin_embed(ctx, late), view=checkin_view(delivery.id))
+
+    soreness = app_commands.Group(name="soreness", description="Record how sore you are")
+
+    @soreness.command(name="rate", description="Record your soreness now (0 = none, 10 = worst imaginable)")
+    @app_commands.describe(level="0 (none) to 10 (worst imaginable)", area="Where, e.g. quads or lower back")
+    async def rate(
+        self,
+        interaction: Interaction,
+        level: app_commands.Range[int, 0, 10],
+        area: app_commands.Range[str, 1, 60] | None = None,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True)
+        result = await self.bot.services.checkins.rate_free(interaction.user.id, level, area)
+        where = f" ({result.rating.area})" if result.rating.area else ""
+        lines = [f"Saved: soreness **{result.rating.level}/10**{where}."]
+        if result.hours_since is not None:
+            lines.append(f"That's about {round(result.hours_since)} hours after your latest workout.")
+        if result.escalation is not None:
+            lines += ["", f"⚠️ {result.escalation.reason}", NUDGE_COMMAND]
+        await reply(interaction, "\n".join(lines))
+
+
+async def setup(bot: RepmateBot) -> None:
+    cog = CheckinsCog(bot)
+    bot.add_dynamic_items(CheckinButton)
+    await bot.add_cog(cog)
+    bot.dispatcher.register(KIND, Kind(render=cog.render, is_stale=bot.services.checkins.is_stale))
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.remove_dynamic_items(CheckinButton)

@@ -1,0 +1,181 @@
+"""/privacy export and /privacy delete (SPEC §8), and the daily retention purge."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import re
+from datetime import timedelta
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import RepmateBot
+from bot.errors import NotAllowed
+from bot.services.privacy import Receipt, describe_counts
+from bot.ui import COLOUR_DANGER, reply, run_component
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[RepmateBot]
+
+CONFIRM_FOR = timedelta(minutes=10)
+
+
+def confirm_view(user_id: int, expires: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label="Delete everything",
+            style=discord.ButtonStyle.danger,
+            custom_id=f"repmate:privacy:delete:{user_id}:{expires}",
+        )
+    )
+    view.add_item(discord.ui.Button(label="Cancel", custom_id=f"repmate:privacy:cancel:{user_id}:{expires}"))
+    return view
+
+
+def receipt_text(receipt: Receipt) -> str:
+    if not receipt.anything:
+        return "There was nothing left to delete: Repmate holds no data about you."
+    lines = ["**Deleted.** Repmate no longer holds any data about you:"]
+    lines += [f"• {item}" for item in describe_counts(receipt.removed)]
+    if receipt.posts:
+        lines.append(f"Your {len(receipt.posts)} shared routine post(s) now say the routine was removed.")
+    lines.append("Pending check-ins and reminders are cancelled. Using Repmate again starts afresh.")
+    return "\n".join(lines)
+
+
+class PrivacyButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:privacy:(?P<action>delete|cancel):(?P<user>[0-9]{1,20}):(?P<expires>[0-9]{1,12})",
+):
+    def __init__(self, action: str, user_id: int, expires: int) -> None:
+        super().__init__(
+            discord.ui.Button(label=action, custom_id=f"repmate:privacy:{action}:{user_id}:{expires}")
+        )
+        self.action = action
+        self.user_id = user_id
+        self.expires = expires
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> PrivacyButton:
+        return cls(match["action"], int(match["user"]), int(match["expires"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._run(interaction))
+
+    async def _run(self, interaction: Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            raise NotAllowed("Only the member who asked can confirm deleting their own data.")
+        bot = interaction.client
+        if self.action == "cancel":
+            await interaction.response.edit_message(
+                content="Cancelled: nothing was deleted.", embed=None, view=None
+            )
+            return
+        if bot.clock.now().timestamp() > self.expires:
+            await interaction.response.edit_message(
+                content="This confirmation has expired; nothing was deleted. Run `/privacy delete` again.",
+                embed=None,
+                view=None,
+            )
+            return
+        await interaction.response.defer()
+        receipt = await bot.services.privacy.delete(self.user_id)
+        await interaction.edit_original_response(content=receipt_text(receipt), embed=None, view=None)
+        await _mark_posts_removed(bot, receipt)
+
+
+async def _mark_posts_removed(bot: RepmateBot, receipt: Receipt) -> None:
+    from cogs.routines import post_view, removed_embed
+
+    for post in receipt.posts:
+        try:
+            await bot.pacer.acquire()
+            await (
+                bot.get_partial_messageable(post.channel_id)
+                .get_partial_message(post.message_id)
+                .edit(embed=removed_embed(post.name), view=post_view(post.routine_id, 0, removed=True))
+            )
+        except discord.HTTPException as exc:
+            log.info("Could not mark shared routine %s removed: %s", post.routine_id, exc)
+
+
+class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See or delete your data"):
+    def __init__(self, bot: RepmateBot) -> None:
+        self.bot = bot
+        self._retention: asyncio.Task[Any] | None = None
+
+    async def cog_load(self) -> None:
+        if self.bot.services.privacy.retention_days:
+            self._retention = self.bot.spawn(self._retention_loop(), name="privacy-retention")
+
+    async def cog_unload(self) -> None:
+        if self._retention is not None:
+            self._retention.cancel()
+
+    async def _retention_loop(self) -> None:
+        service = self.bot.services.privacy
+        while True:
+            now = self.bot.clock.now()
+            await asyncio.sleep((service.next_purge_after(now) - now).total_seconds())
+            removed = await service.purge_expired()
+            log.info("Retention purge removed %s", removed)
+
+    @app_commands.command(name="export", description="Download everything Repmate stores about you (JSON)")
+    async def export(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        data = await self.bot.services.privacy.export(interaction.user.id)
+        payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
+        counts = {name: len(rows) for name, rows in data["tables"].items() if rows}
+        listed = describe_counts(counts)
+        text = "Here is everything Repmate stores about you." + (
+            "\nIt holds: " + ", ".join(listed) + "." if listed else "\nIt holds nothing about you."
+        )
+        await reply(
+            interaction,
+            text,
+            file=discord.File(io.BytesIO(payload), filename=f"repmate-data-{interaction.user.id}.json"),
+        )
+
+    @app_commands.command(name="delete", description="Delete everything Repmate stores about you")
+    async def delete(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        counts = await self.bot.services.privacy.summary(interaction.user.id)
+        listed = describe_counts(counts)
+        if not listed:
+            await reply(interaction, "Repmate holds no data about you; there is nothing to delete.")
+            return
+        expires = int((self.bot.clock.now() + CONFIRM_FOR).timestamp())
+        embed = discord.Embed(
+            title="Delete all your Repmate data?",
+            description="\n".join(
+                [
+                    "This removes, for good:",
+                    *[f"• {item}" for item in listed],
+                    "",
+                    "Your shared routines are unshared (their posts say they were removed), your "
+                    "challenge results leave the leaderboards, and pending check-ins and reminders "
+                    "are cancelled. Copies other members saved of your routines are theirs and stay.",
+                    "Want a copy first? Run `/privacy export`.",
+                ]
+            ),
+            colour=COLOUR_DANGER,
+        )
+        embed.set_footer(text="This confirmation is valid for 10 minutes.")
+        await reply(interaction, embed=embed, view=confirm_view(interaction.user.id, expires))
+
+
+async def setup(bot: RepmateBot) -> None:
+    bot.add_dynamic_items(PrivacyButton)
+    await bot.add_cog(PrivacyCog(bot))
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.remove_dynamic_items(PrivacyButton)

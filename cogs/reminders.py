@@ -1,0 +1,182 @@
+"""Daily reminders: `/remind daily|show|off` and the reminder DM (SPEC §5)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import RepmateBot
+from bot.db.repositories.deliveries import Delivery
+from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.services.reminders import KIND, SNOOZE_KIND, Reminder, ReminderContext
+from bot.ui import COLOUR, reply, run_component
+
+Interaction = discord.Interaction[RepmateBot]
+
+LATE_NOTE = "*This reminder is late: Repmate was offline when it was due.*"
+
+
+def reminder_message(ctx: ReminderContext, late: bool, *, snoozed: bool = False) -> discord.Embed:
+    lines = [ctx.text]
+    if ctx.planned is not None:
+        lines.append(f"Today's plan: **{discord.utils.escape_markdown(ctx.planned[1])}**.")
+    if late:
+        lines.append(LATE_NOTE)
+    title = "⏰ Reminder (snoozed)" if snoozed else "⏰ Daily reminder"
+    return discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
+
+
+def reminder_view(delivery_id: int, planned: tuple[int, str] | None) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if planned is not None:
+        view.add_item(
+            discord.ui.Button(
+                label="Log it",
+                custom_id=f"repmate:routine:log:{planned[0]}",
+                style=discord.ButtonStyle.success,
+            )
+        )
+    view.add_item(discord.ui.Button(label="Snooze 1h", custom_id=f"repmate:rem:snooze:{delivery_id}"))
+    view.add_item(
+        discord.ui.Button(
+            label="Done", custom_id=f"repmate:rem:done:{delivery_id}", style=discord.ButtonStyle.primary
+        )
+    )
+    return view
+
+
+def render_reminder(reminder: Reminder) -> discord.Embed:
+    embed = discord.Embed(title="Your daily reminder", colour=COLOUR)
+    embed.add_field(name="Time", value=f"{reminder.at:%H:%M} (your time)")
+    embed.add_field(name="Days", value=reminder.days_text)
+    embed.add_field(name="Message", value=discord.utils.escape_markdown(reminder.text), inline=False)
+    if reminder.next_at is not None:
+        embed.add_field(
+            name="Next",
+            value=discord.utils.format_dt(reminder.next_at, "F")
+            + " · "
+            + discord.utils.format_dt(reminder.next_at, "R"),
+            inline=False,
+        )
+    embed.set_footer(text="Change it with /remind daily, stop it with /remind off.")
+    return embed
+
+
+class ReminderButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:rem:(?P<action>snooze|done):(?P<id>[0-9]{1,20})",
+):
+    def __init__(self, action: str, delivery_id: int) -> None:
+        super().__init__(discord.ui.Button(label=action, custom_id=f"repmate:rem:{action}:{delivery_id}"))
+        self.action = action
+        self.delivery_id = delivery_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> ReminderButton:
+        return cls(match["action"], int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._run(interaction))
+
+    async def _run(self, interaction: Interaction) -> None:
+        bot = interaction.client
+        await bot.on_member_activity(interaction.user.id, None)
+        await interaction.response.defer()
+        message = interaction.message
+        embed = (
+            discord.Embed.from_dict(message.embeds[0].to_dict())
+            if message is not None and message.embeds
+            else discord.Embed(title="Reminder", colour=COLOUR)
+        )
+        if self.action == "snooze":
+            due = await bot.services.reminders.snooze(self.delivery_id, interaction.user.id)
+            embed.description = f"Snoozed. I'll remind you again {discord.utils.format_dt(due, 'R')}."
+        else:
+            delivery = await bot.services.deliveries.get(self.delivery_id)
+            if delivery is not None and delivery.user_id != interaction.user.id:
+                from bot.errors import NotAllowed
+
+                raise NotAllowed("Only the member this reminder is for can use its buttons.")
+            embed.description = "✅ Done — nice work."
+        await interaction.edit_original_response(embed=embed, view=None)
+
+
+class RemindersCog(commands.GroupCog, group_name="remind", group_description="Daily reminders by DM"):
+    def __init__(self, bot: RepmateBot) -> None:
+        self.bot = bot
+
+    async def render(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        ctx = await self.bot.services.reminders.context(delivery)
+        if ctx is None:
+            return None
+        return Outgoing(embed=reminder_message(ctx, late), view=reminder_view(delivery.id, ctx.planned))
+
+    async def render_snooze(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        ctx = await self.bot.services.reminders.snooze_context(delivery)
+        if ctx is None:
+            return None
+        return Outgoing(
+            embed=reminder_message(ctx, late, snoozed=True), view=reminder_view(delivery.id, ctx.planned)
+        )
+
+    @app_commands.command(name="daily", description="A DM at this local time on the days you choose")
+    @app_commands.describe(
+        time="Local time as HH:MM, e.g. 07:30",
+        days="Which days, e.g. mon-fri, weekends or mon,wed,fri (default: every day)",
+        message="What the reminder says (up to 200 characters)",
+    )
+    async def daily(
+        self,
+        interaction: Interaction,
+        time: app_commands.Range[str, 1, 20],
+        days: app_commands.Range[str, 1, 60] | None = None,
+        message: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        await interaction.response.defer(ephemeral=True)
+        reminder = await self.bot.services.reminders.set_daily(
+            interaction.user.id, interaction.guild_id, time, days, message
+        )
+        settings = await self.bot.services.members.get(interaction.user.id)
+        note = "Reminder set."
+        if settings.zone_is_default:
+            note += f" Times are in **{settings.zone.key}**; set yours with `/settings timezone`."
+        await reply(interaction, note, embed=render_reminder(reminder))
+
+    @app_commands.command(name="show", description="Show your daily reminder")
+    async def show(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        reminder = await self.bot.services.reminders.show(interaction.user.id)
+        if reminder is None:
+            await reply(interaction, "You have no daily reminder. Set one with `/remind daily time:07:30`.")
+            return
+        await reply(interaction, embed=render_reminder(reminder))
+
+    @app_commands.command(name="off", description="Stop your daily reminder")
+    async def off(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        stopped = await self.bot.services.reminders.off(interaction.user.id)
+        await reply(
+            interaction,
+            "Your daily reminder is off."
+            if stopped
+            else "You had no daily reminder running; nothing changed.",
+        )
+
+
+async def setup(bot: RepmateBot) -> None:
+    cog = RemindersCog(bot)
+    bot.add_dynamic_items(ReminderButton)
+    await bot.add_cog(cog)
+    service = bot.services.reminders
+    bot.dispatcher.register(KIND, Kind(render=cog.render, is_stale=service.is_stale, settled=service.settled))
+    bot.dispatcher.register(SNOOZE_KIND, Kind(render=cog.render_snooze, is_stale=service.is_stale))
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.remove_dynamic_items(ReminderButton)

@@ -1,0 +1,128 @@
+"""/privacy export and delete, through SimCord."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cogs.world import build_world, text_of
+
+pytestmark = [pytest.mark.simcord(settle_timeout=30), pytest.mark.start_at("2026-05-04T10:00:00+00:00")]
+
+
+async def create_and_share(w, member, name: str) -> None:  # type: ignore[no-untyped-def]
+    shown = await member.slash(w.general, "routine create")
+    await member.submit_modal(
+        shown,
+        {
+            "routine-name": name,
+            "routine-exercises": "Back Squat 3x5 @ 100kg",
+            "routine-notes": "",
+            "routine-tags": "",
+        },
+    )
+    await member.slash(w.general, "routine share", name=name)
+
+
+async def make_history(env, w, member) -> None:  # type: ignore[no-untyped-def]
+    await member.slash(w.general, "settings timezone", zone="Europe/Berlin")
+    await create_and_share(w, member, f"{member.user.name} legs")
+    await member.slash(w.general, "log workout", exercises="Back Squat 3x5 @ 100kg")
+    await member.slash(w.general, "soreness rate", level=3, area="quads")
+    await member.slash(w.general, "remind daily", time="07:30")
+    await member.slash(w.general, "plan set", day="mon", routine=f"{member.user.name} legs")
+
+
+async def setup_world(env):  # type: ignore[no-untyped-def]
+    w = build_world(env)
+    await w.admin.slash(
+        w.general, "setup channels", routines=w.routines, challenges=w.challenges, checkins=w.checkins
+    )
+    await make_history(env, w, w.alice)
+    await make_history(env, w, w.bob)
+    return w
+
+
+async def test_export_is_a_json_file_of_everything_about_the_member(simcord_env):
+    env = simcord_env
+    w = await setup_world(env)
+    result = await w.alice.slash(w.general, "privacy export")
+    assert result.ephemeral
+    attachment = result.response.attachments[0]
+    assert attachment.filename == f"repmate-data-{w.alice.id}.json"
+    data = json.loads(await attachment.read())
+    assert data["schema_version"] == 1 and data["user_id"] == str(w.alice.id)
+    tables = data["tables"]
+    assert tables["members"][0]["timezone"] == "Europe/Berlin"
+    assert [r["name"] for r in tables["routines"]] == ["alice legs"]
+    assert len(tables["workout_sessions"]) == 1 and tables["workout_sets"]
+    assert tables["soreness_ratings"][0]["level"] == 3
+    assert tables["reminders"][0]["minute_of_day"] == 7 * 60 + 30
+    assert {r["kind"] for r in tables["deliveries"]} >= {"checkin", "reminder"}
+    assert tables["plan_entries"][0]["weekday"] == 0
+    everything = json.dumps(tables)
+    assert str(w.bob.id) not in everything, "nothing about another member"
+
+
+async def test_delete_removes_everything_unshares_and_leaves_others_alone(simcord_env, make_bot):
+    env = simcord_env
+    w = await setup_world(env)
+    bob_before = await env.bot.services.privacy.export(w.bob.id)
+    shown = await w.alice.slash(w.general, "privacy delete")
+    text = text_of(shown.response)
+    assert "Delete all your Repmate data?" in text and "1 routines" in text
+    second = await w.alice.slash(w.general, "privacy delete")
+    await w.alice.click(shown.response, label="Delete everything")
+    receipt = text_of(next(m for m in w.general.history(viewer=w.alice) if m.id == shown.response.id))
+    assert "Deleted." in receipt and "shared routine post" in receipt
+    after = await env.bot.services.privacy.export(w.alice.id)
+    assert all(rows == [] for rows in after["tables"].values()), after["tables"]
+    post = next(m for m in w.routines.history() if "alice legs" in text_of(m))
+    assert "(removed)" in text_of(post)
+    assert all(c.disabled for row in post.components for c in row.children)
+    bob_after = await env.bot.services.privacy.export(w.bob.id)
+    assert bob_after["tables"] == bob_before["tables"]
+    # A second confirmation that was still open, pressed after a restart, is safe.
+    await env.restart_bot(make_bot())
+    await w.alice.click(second.response, label="Delete everything")
+    again = text_of(next(m for m in w.general.history(viewer=w.alice) if m.id == second.response.id))
+    assert "nothing left to delete" in again
+    assert (await env.bot.services.privacy.delete(w.alice.id)).anything is False
+    # Nothing scheduled for alice any more: two days pass without a DM.
+    before = len(w.alice.user.dm_channel.history())
+    for _ in range(8):
+        await env.advance_time(6 * 3600)
+    assert len(w.alice.user.dm_channel.history()) == before
+
+
+async def test_cancel_and_someone_else_cannot_confirm(simcord_env):
+    env = simcord_env
+    w = await setup_world(env)
+    shown = await w.alice.slash(w.general, "privacy delete")
+    await w.alice.click(shown.response, label="Cancel")
+    assert "nothing was deleted" in text_of(
+        next(m for m in w.general.history(viewer=w.alice) if m.id == shown.response.id)
+    )
+    assert (await env.bot.services.privacy.summary(w.alice.id))["routines"] == 1
+
+
+@pytest.mark.settings(retention_days=30)
+async def test_retention_purges_old_sessions_and_ratings_daily(simcord_env):
+    env = simcord_env
+    w = build_world(env)  # Mon 4 May 10:00
+    await w.alice.slash(w.general, "log workout", exercises="Back Squat 3x5 @ 100kg", notes="old")
+    await w.alice.slash(w.general, "soreness rate", level=2)
+    for _ in range(20 * 4):
+        await env.advance_time(6 * 3600)
+    await w.alice.slash(w.general, "log workout", exercises="Plank 3x45s", notes="recent")  # 24 May
+    for _ in range(10 * 4):  # 3 Jun 10:00: the old session is not yet 30 days old at 03:30
+        await env.advance_time(6 * 3600)
+    privacy = env.bot.services.privacy
+    kept = (await privacy.export(w.alice.id))["tables"]
+    assert len(kept["workout_sessions"]) == 2 and len(kept["soreness_ratings"]) == 1
+    for _ in range(4):  # past the 03:30 purge on 4 Jun
+        await env.advance_time(6 * 3600)
+    left = (await privacy.export(w.alice.id))["tables"]
+    assert [s["notes"] for s in left["workout_sessions"]] == ["recent"]
+    assert left["soreness_ratings"] == []

@@ -1,0 +1,186 @@
+"""Daily reminders by DM at the member's local time, through SimCord with virtual time."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.cogs.world import build_world, text_of, user_error
+
+pytestmark = [pytest.mark.simcord(settle_timeout=30), pytest.mark.start_at("2026-03-05T12:00:00+00:00")]
+
+HOUR = 3600
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def reminders(member):  # type: ignore[no-untyped-def]
+    return [
+        m for m in member.user.dm_channel.history() if m.embeds and "eminder" in (m.embeds[0].title or "")
+    ]
+
+
+def local_times(member, zone=NEW_YORK) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m.created_at.astimezone(zone).strftime("%a %d %H:%M") for m in reminders(member)]
+
+
+async def advance(env, hours: float) -> None:  # type: ignore[no-untyped-def]
+    remaining = hours * HOUR
+    while remaining > 0:
+        step = min(remaining, 6 * HOUR)
+        await env.advance_time(step)
+        remaining -= step
+
+
+async def test_0730_new_york_on_consecutive_days_across_the_dst_change_and_a_restart(simcord_env, make_bot):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "settings timezone", zone="America/New_York")
+    result = await w.alice.slash(w.general, "remind daily", time="07:30", message="Mobility first")
+    shown = text_of(result.response)
+    assert "07:30" in shown and "Every day" in shown and "Mobility first" in shown
+    await advance(env, 24)  # set Thu 07:00 New York; now Fri 07:00
+    assert local_times(w.alice) == ["Thu 05 07:30"]
+    await advance(env, 1)
+    assert local_times(w.alice) == ["Thu 05 07:30", "Fri 06 07:30"]
+    await env.restart_bot(make_bot())
+    await advance(env, 72)  # over Sun 8 Mar, when New York springs forward
+    assert local_times(w.alice) == [
+        "Thu 05 07:30",
+        "Fri 06 07:30",
+        "Sat 07 07:30",
+        "Sun 08 07:30",
+        "Mon 09 07:30",
+    ]
+    assert "Mobility first" in text_of(reminders(w.alice)[0])
+    labels = [c.label for row in reminders(w.alice)[0].components for c in row.children]
+    assert labels == ["Snooze 1h", "Done"]
+
+
+@pytest.mark.start_at("2026-10-30T12:00:00+00:00")
+async def test_one_reminder_on_the_fall_back_day_at_a_repeated_time(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "settings timezone", zone="America/New_York")
+    await w.alice.slash(w.general, "remind daily", time="01:30")  # 01:30 happens twice on Sun 1 Nov
+    await advance(env, 4 * 24)
+    assert local_times(w.alice) == ["Sat 31 01:30", "Sun 01 01:30", "Mon 02 01:30", "Tue 03 01:30"]
+
+
+async def test_chosen_days_only(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "settings timezone", zone="America/New_York")
+    await w.alice.slash(w.general, "remind daily", time="07:30", days="weekends")
+    await advance(env, 7 * 24)
+    assert [t[:3] for t in local_times(w.alice)] == ["Sat", "Sun"]
+
+
+async def test_bad_time_and_days_are_refused_and_nothing_is_set(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    bad_time = await w.alice.slash(w.general, "remind daily", time="25:00")
+    assert "25:00" in user_error(env, bad_time)
+    bad_days = await w.alice.slash(w.general, "remind daily", time="07:30", days="funday")
+    assert "funday" in user_error(env, bad_days)
+    shown = await w.alice.slash(w.general, "remind show")
+    assert "no daily reminder" in text_of(shown.response)
+
+
+async def test_show_off_and_changes_do_not_double(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await w.alice.slash(w.general, "remind daily", time="14:00", message="Changed")
+    shown = text_of((await w.alice.slash(w.general, "remind show")).response)
+    assert "14:00" in shown and "Changed" in shown
+    await advance(env, 3)  # 15:00 UTC
+    assert [m.created_at.strftime("%H:%M") for m in reminders(w.alice)] == ["14:00"]
+    await w.alice.slash(w.general, "remind off")
+    await advance(env, 48)
+    assert len(reminders(w.alice)) == 1
+    again = await w.alice.slash(w.general, "remind off")
+    assert "nothing changed" in text_of(again.response)
+
+
+async def test_snooze_one_hour_and_done(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await advance(env, 1.5)
+    first = reminders(w.alice)[0]
+    await w.alice.user.click(first, label="Snooze 1h")
+    assert "Snoozed" in text_of(next(m for m in w.alice.user.dm_channel.history() if m.id == first.id))
+    await env.advance_time(HOUR + 60)
+    snoozed = reminders(w.alice)
+    assert len(snoozed) == 2 and "snoozed" in (snoozed[-1].embeds[0].title or "")
+    await w.alice.user.click(snoozed[-1], label="Done")
+    assert "Done" in text_of(next(m for m in w.alice.user.dm_channel.history() if m.id == snoozed[-1].id))
+
+
+async def test_a_reminder_missed_by_more_than_two_hours_is_dropped_and_the_next_day_comes(
+    simcord_env, make_bot
+):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await env.bot.dispatcher.stop()  # the bot is down from 12:00 …
+    await advance(env, 4)  # … to 16:00: today's 13:00 is three hours late
+    await env.restart_bot(make_bot())
+    await env.advance_time(60)
+    assert reminders(w.alice) == []
+    await advance(env, 24)
+    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == ["06 13:00"]
+    statuses = await env.bot.services.deliveries.repo.count_by_status(kind="reminder")
+    assert statuses.get("missed") == 1 and statuses.get("sent") == 1
+
+
+async def test_a_late_reminder_within_two_hours_is_sent_once_saying_so(simcord_env, make_bot):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await env.bot.dispatcher.stop()
+    await advance(env, 2)  # 14:00: an hour late
+    await env.restart_bot(make_bot())
+    await env.advance_time(60)
+    late = reminders(w.alice)
+    assert len(late) == 1 and "late" in text_of(late[0])
+
+
+async def test_changing_time_zone_moves_the_reminder(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="18:00")  # 18:00 UTC
+    await w.alice.slash(w.general, "settings timezone", zone="Europe/Berlin")  # now 18:00 Berlin = 17:00 UTC
+    await advance(env, 6)
+    assert [m.created_at.strftime("%H:%M") for m in reminders(w.alice)] == ["17:00"]
+
+
+async def test_a_planned_day_names_the_routine_and_log_it_logs_it(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    shown = await w.alice.slash(w.general, "routine create")
+    await w.alice.submit_modal(
+        shown,
+        {
+            "routine-name": "Leg Day",
+            "routine-exercises": "Back Squat 3x5 @ 100kg",
+            "routine-notes": "",
+            "routine-tags": "",
+        },
+    )
+    await w.alice.slash(w.general, "plan set", day="fri", routine="Leg Day")  # 2026-03-06 is a Friday
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await advance(env, 1.5)  # Thu 13:00: nothing planned
+    thursday = reminders(w.alice)[-1]
+    assert "Today's plan" not in text_of(thursday)
+    await advance(env, 24)  # Fri 13:00
+    friday = reminders(w.alice)[-1]
+    assert "Today's plan: **Leg Day**" in text_of(friday)
+    labels = [c.label for row in friday.components for c in row.children]
+    assert labels == ["Log it", "Snooze 1h", "Done"]
+    await w.alice.user.click(friday, label="Log it")
+    history = await env.bot.services.workouts.history(w.alice.id, days=1)
+    assert history.sessions and history.sessions[0].routine_name == "Leg Day"
+    pending = await env.bot.services.deliveries.for_user(w.alice.id, kinds=["checkin"])
+    assert pending, "logging from the reminder schedules the check-ins"
