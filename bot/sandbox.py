@@ -246,7 +246,15 @@ async def _settings(world: SandboxWorld) -> Shot:
     return Shot(result, viewer=world.member, channel=world.general)
 
 
-LEG_DAY = "Back Squat 3x5 @ 100kg rest 3m\nRomanian Deadlift 3x8-10 @ 60kg RPE 8\nA1 Pull-up 3xAMRAP\nA2 Push-up 3x15\nPlank 3x45s"
+LEG_DAY = "\n".join(
+    [
+        "Back Squat 3x5 @ 100kg rest 3m",
+        "Romanian Deadlift 3x8-10 @ 60kg RPE 8",
+        "A1 Pull-up 3xAMRAP",
+        "A2 Push-up 3x15",
+        "Plank 3x45s",
+    ]
+)
 
 
 async def _create_leg_day(world: SandboxWorld) -> None:
