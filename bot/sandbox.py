@@ -283,29 +283,37 @@ async def _routine_shared(world: SandboxWorld) -> Shot:
     return Shot(world.routines.last_message, viewer=world.bob, channel=world.routines)
 
 
-async def _first_dm(world: SandboxWorld, title_part: str) -> Any:
-    for message in reversed(world.member.user.dm_channel.history()):
-        if message.embeds and title_part in (message.embeds[0].title or ""):
-            return message
+def _dms(world: SandboxWorld, title_part: str) -> list[Any]:
+    return [
+        m
+        for m in world.member.user.dm_channel.history()
+        if m.embeds and title_part in (m.embeds[0].title or "")
+    ]
+
+
+async def _next_dm(world: SandboxWorld, title_part: str) -> Any:
+    """Let time pass (up to three days) until the next DM of this kind arrives."""
+    before = len(_dms(world, title_part))
+    for _ in range(15):
+        await world.env.advance_time(5 * 3600)
+        arrived = _dms(world, title_part)
+        if len(arrived) > before:
+            return arrived[-1]
     raise SandboxError(f"no DM with {title_part!r} arrived in the demo")
 
 
 @scene("checkin", "checkin.png", "A soreness check-in DM, 24 hours after a logged workout")
 async def _checkin(world: SandboxWorld) -> Shot:
     await run_command(world, world.member, world.general, "log workout", routine="Leg Day", rpe=8)
-    for _ in range(5):
-        await world.env.advance_time(5 * 3600)
-    checkin = await _first_dm(world, "sore")
+    checkin = await _next_dm(world, "sore")
     return Shot(checkin, viewer=world.member.user, channel=world.member.user.dm_channel)
 
 
 @scene("checkin-rated", "checkin-rated.png", "The check-in after a rating that rose: a nudge to the triage")
 async def _checkin_rated(world: SandboxWorld) -> Shot:
-    first = await _first_dm(world, "sore")
+    first = _dms(world, "sore")[-1]
     await world.member.user.click(first, label="3")
-    for _ in range(5):
-        await world.env.advance_time(5 * 3600)
-    second = await _first_dm(world, "sore")
+    second = await _next_dm(world, "sore")
     await world.member.user.click(second, label="6")
     rated = next(m for m in world.member.user.dm_channel.history() if m.id == second.id)
     return Shot(rated, viewer=world.member.user, channel=world.member.user.dm_channel)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -672,8 +672,3 @@ class ChallengeService:
         else:
             await self.deliveries.snooze(delivery.id, now)
         return Ended(await self.by_id(challenge.id), cancelled=False)
-
-    # -- helpers for other features --------------------------------------------------------------
-
-    async def entries(self, challenge_id: int, user_id: int) -> Sequence[tuple[int, datetime]]:
-        return await self.repo.entries(challenge_id, user_id)

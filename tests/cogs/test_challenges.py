@@ -16,12 +16,8 @@ import simcord
 from bot.scheduling.dispatcher import CLAIM_TTL
 from tests.cogs.world import World, build_world, text_of, user_error
 
-pytestmark = [
-    pytest.mark.simcord(settle_timeout=10),
-    pytest.mark.extensions("cogs.intervals", "cogs.challenges"),
-]
+pytestmark = pytest.mark.simcord(settle_timeout=10)
 
-EXTENSIONS = ("cogs.intervals", "cogs.challenges")
 HOUR = 3600
 
 
@@ -178,7 +174,7 @@ async def test_start_is_announced_once_at_its_time_with_a_join_button_that_survi
     [join] = buttons(announcement)
     assert join.label == "Join" and join.custom_id == f"repmate:challenge:join:{challenge.id}"
 
-    await env.restart_bot(make_bot(*EXTENSIONS))
+    await env.restart_bot(make_bot())
     pressed = await c.w.alice.click(announcement, label="Join")
     assert pressed.response.ephemeral and "You're in `Spring AMRAP`" in text_of(pressed.response)
     again = await c.w.alice.click(announcement, label="Join")
@@ -258,13 +254,29 @@ async def test_a_bot_down_through_the_end_posts_the_results_once_late(simcord_en
     await env.bot.dispatcher.stop()
     await advance(env, 5 * HOUR)
     assert len(posts(c.w.challenges)) == 1
-    await env.restart_bot(make_bot(*EXTENSIONS))
+    await env.restart_bot(make_bot())
     await env.advance_time(60)
     assert len(posts(c.w.challenges)) == 2
     assert "Posted late" in text_of(posts(c.w.challenges)[-1])
-    await env.restart_bot(make_bot(*EXTENSIONS))
+    await env.restart_bot(make_bot())
     await advance(env, 2 * HOUR)
     assert len(posts(c.w.challenges)) == 2
+    await env.bot.close()
+
+
+async def test_a_start_missed_while_the_bot_was_down_is_announced_once_late(simcord_env, make_bot):
+    env = simcord_env
+    c = await club(env)
+    await create(c)
+    await env.bot.dispatcher.stop()
+    await advance(env, 2 * HOUR)
+    assert posts(c.w.challenges) == []
+    await env.restart_bot(make_bot())
+    await env.advance_time(60)
+    [announcement] = posts(c.w.challenges)
+    assert "Announced late" in text_of(announcement) and buttons(announcement)[0].label == "Join"
+    await advance(env, 4 * HOUR)
+    assert len(posts(c.w.challenges)) == 1
     await env.bot.close()
 
 
@@ -275,7 +287,7 @@ async def test_a_bot_down_through_start_and_end_posts_only_the_results(simcord_e
     await c.w.alice.slash(c.w.general, "challenge join", name="Spring AMRAP")
     await env.bot.dispatcher.stop()
     await advance(env, 4 * HOUR)
-    await env.restart_bot(make_bot(*EXTENSIONS))
+    await env.restart_bot(make_bot())
     await advance(env, CLAIM_TTL.total_seconds() + 60)
     [results] = posts(c.w.challenges)
     assert "Results: Spring AMRAP" in text_of(results) and "Nobody logged a result" in text_of(results)

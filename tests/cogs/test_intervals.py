@@ -17,10 +17,7 @@ from bot.db.repositories.timers import FINISHED, GONE, PAUSED, RUNNING, STOPPED
 from cogs.intervals import IntervalsCog, presets_embed, program_choices
 from tests.cogs.world import World, build_world, text_of, user_error
 
-pytestmark = [
-    pytest.mark.simcord(settle_timeout=5),
-    pytest.mark.extensions("cogs.intervals", "cogs.challenges"),
-]
+pytestmark = pytest.mark.simcord(settle_timeout=5)
 
 
 def edits(env: Any, message_id: int) -> list[Any]:
@@ -198,7 +195,7 @@ async def test_a_restart_resumes_the_timer_with_one_catch_up_edit(simcord_env, m
         await cog._halt(timer_id)
     await advance(env, 120)
     assert len(edits(env, message.id)) == 4
-    await env.restart_bot(make_bot("cogs.intervals", "cogs.challenges"))
+    await env.restart_bot(make_bot())
     assert len(edits(env, message.id)) == 5, "one edit to catch up"
     assert "Round **6**/10" in text_of(refetch(w.general, message))
     await advance(env, 5 * 60)
@@ -220,7 +217,7 @@ async def test_a_timer_that_ran_out_while_the_bot_was_down_ends_with_one_edit(si
         await cog._halt(timer_id)
     before = len(edits(env, message.id))
     await advance(env, 3600, step=600)
-    await env.restart_bot(make_bot("cogs.intervals", "cogs.challenges"))
+    await env.restart_bot(make_bot())
     await advance(env, 600)
     assert len(edits(env, message.id)) == before + 1
     assert "Finished" in text_of(refetch(w.general, message))
@@ -233,7 +230,7 @@ async def test_a_paused_timer_survives_a_restart_and_resumes_on_the_button(simco
     message = await start(w, w.alice, "emom 5")
     await advance(env, 10 + 90)
     await w.alice.click(refetch(w.general, message), label="Pause")
-    await env.restart_bot(make_bot("cogs.intervals", "cogs.challenges"))
+    await env.restart_bot(make_bot())
     await advance(env, 600)
     assert "Paused" in text_of(refetch(w.general, message))
     await w.alice.click(refetch(w.general, message), label="Resume")

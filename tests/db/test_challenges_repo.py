@@ -215,3 +215,27 @@ async def test_timer_rows_change_only_in_the_expected_state(db: Database) -> Non
     assert await repo.active() == [] and await repo.count_active_in_channel(3) == 0
     await repo.delete(t.id)
     assert await repo.get(t.id) is None
+
+
+async def test_a_member_deleting_their_data_keeps_everyone_elses_results(db: Database) -> None:
+    from bot.db.repositories.privacy import PrivacyRepo
+
+    repo = ChallengeRepo(db)
+    c = await repo.add(new("C", creator_id=7), NOW)
+    assert c is not None
+    for user, value in ((7, 5000), (8, 6000)):
+        await repo.join(c.id, user, NOW)
+        await repo.add_entry(c.id, user, value, aggregate="max", now=NOW)
+    timers = TimerRepo(db)
+    await timers.add(owner_id=7, guild_id=GUILD, channel_id=3, program="tabata", started_at=NOW, now=NOW)
+    privacy = PrivacyRepo(db)
+    exported = await privacy.export(7)
+    assert len(exported["challenges"]) == 1 and len(exported["challenge_entries"]) == 1
+    assert len(exported["interval_timers"]) == 1
+    async with db.begin() as conn:
+        await privacy.delete(conn, 7)
+    row = await repo.get(c.id)
+    assert row is not None and row.creator_id == 0, "the challenge stays, its creator anonymised"
+    board = await repo.board(c.id, limit=10)
+    assert [(s.user_id, s.score) for s in board.top] == [(8, 6000)] and board.participants == 1
+    assert await repo.entries(c.id, 7) == [] and await timers.active_for_owner(7) == []
