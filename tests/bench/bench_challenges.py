@@ -79,8 +79,8 @@ async def _seed(db: Database) -> int:
     )
     assert challenge is not None
     rng = random.Random(2026)
-    participants = []
-    entries = []
+    participants: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     for user_id in range(1, PARTICIPANTS + 1):
         values = [rng.randint(3, 15) * 1000 + rng.randint(0, 40) for _ in range(LOGS_EACH)]
         best = max(values)
@@ -210,6 +210,7 @@ async def _timer_rows(folder: Path) -> list[Row]:
             members = [guild.add_member(env.create_user(f"m{i}")) for i in range(len(programs))]
             for member, (program, length_s) in zip(members, programs, strict=True):
                 result = await member.slash(channel, "interval start", program=program)
+                assert result.response is not None
                 message_id = result.response.id
                 elapsed = 0.0
                 while elapsed < length_s + 60:
@@ -229,7 +230,7 @@ async def _timer_rows(folder: Path) -> list[Row]:
                 rows.append(
                     (
                         f"timer edits per minute: {program}",
-                        f"{len(edits) / minutes:.2f}/min ({len(edits)} edits in {minutes:g} min)",
+                        f"{len(edits) / minutes:.2f}/min ({len(edits)} edits in {minutes:.3g} min)",
                         target,
                     )
                 )
