@@ -9,8 +9,8 @@ is not safe across threads, and charts are drawn in a worker thread
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 import io
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 
