@@ -38,8 +38,8 @@ def seed(path: Path, actor_ids: list[int]) -> None:
         [(uid, now, now) for uid in ids],
     )
     con.executemany(
-        "INSERT INTO routines (owner_id, name, name_key, notation, exercise_count, tags, created_at, updated_at)"
-        " VALUES (?, ?, ?, 'Back Squat 3x5 @ 100kg', 1, '', ?, ?)",
+        "INSERT INTO routines (owner_id, name, name_key, notation, exercise_count, tags, created_at,"
+        " updated_at) VALUES (?, ?, ?, 'Back Squat 3x5 @ 100kg', 1, '', ?, ?)",
         [(uid, f"Routine {n}", f"routine {n}", now, now) for uid in ids for n in range(2)],
     )
     sessions, sets = [], []
