@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -119,3 +120,72 @@ async def run_component(interaction: discord.Interaction[Any], handler: Any) -> 
         await report_interaction_error(interaction, exc)
         if explain(exc) is None:
             await interaction.client.on_error("component", interaction)
+
+
+# -- embeds within Discord's limits ----------------------------------------------------------------
+
+FIELD_MAX = 1024
+
+
+def chunk_lines(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
+    """Lines packed into as few blocks as possible, each at most ``limit`` characters."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = clip(line, limit)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+# -- the channels the bot posts in -----------------------------------------------------------------
+
+#: What the bot needs in a channel it posts to, with the names Discord's settings show.
+POST_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+}
+SETUP_EXAMPLE = "`/setup channels routines:#routines challenges:#challenges`"
+
+
+def missing_post_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
+    perms = channel.permissions_for(me)
+    return [label for attr, label in POST_PERMISSIONS.items() if not getattr(perms, attr)]
+
+
+def configured_channel(
+    guild: discord.Guild, channel_id: int | None, *, what: str, consequence: str
+) -> discord.TextChannel:
+    """The server's configured ``what`` channel, checked to be there and postable.
+
+    ``consequence`` finishes the sentence of each refusal (e.g. "nothing was created"),
+    so the member knows nothing half-happened.
+    """
+    if channel_id is None:
+        raise UserFacingError(
+            f"This server has no {what} channel yet, so {consequence}. "
+            "Ask an admin to choose one with `/setup channels`.",
+            example=SETUP_EXAMPLE,
+        )
+    channel = guild.get_channel(channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        raise UserFacingError(
+            f"The {what} channel set for this server no longer exists, so {consequence}. "
+            "Ask an admin to choose a new one with `/setup channels`.",
+            example=SETUP_EXAMPLE,
+        )
+    missing = missing_post_permissions(channel, guild.me)
+    if missing:
+        raise UserFacingError(
+            f"I can't post in {channel.mention}: I'm missing **{', '.join(missing)}** there, so "
+            f"{consequence}. Ask an admin to give my role those permissions in that channel.",
+            example=SETUP_EXAMPLE,
+        )
+    return channel

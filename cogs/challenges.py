@@ -44,26 +44,27 @@ from bot.services.challenges import (
     Place,
     Results,
 )
-from bot.ui import COLOUR, RepmateModal, RepmateView, clip, reply, run_component
+from bot.ui import (
+    COLOUR,
+    FIELD_MAX,
+    RepmateModal,
+    RepmateView,
+    chunk_lines,
+    clip,
+    configured_channel,
+    reply,
+    run_component,
+)
 
 Interaction = discord.Interaction[RepmateBot]
 
 JOIN_ID = "repmate:challenge:join:{id}"
 LOG_FROM_TIMER_ID = "repmate:challenge:log-timer:{id}"
 
-FIELD_MAX = 1024
 DESCRIPTION_MAX = 4096
 EMBED_MAX = 6000
 FIELDS_MAX = 25
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
-
-#: What the bot needs in the challenges channel, with the names Discord's settings show.
-POST_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-}
-SETUP_EXAMPLE = "`/setup channels routines:#routines challenges:#challenges`"
 
 SCORING_CHOICES = [
     app_commands.Choice(name="Total reps (most wins)", value=ScoringKind.REPS.value),
@@ -87,22 +88,6 @@ def _name(challenge: Challenge) -> str:
 
 def _code(text: str) -> str:
     return "`" + (text.replace("`", "'") or " ") + "`"
-
-
-def chunk_lines(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, limit)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def fit_lines(
@@ -591,28 +576,9 @@ class ChallengesCog(
 
     async def _challenges_channel(self, guild: discord.Guild) -> discord.TextChannel:
         config = await self.bot.services.guilds.get(guild.id)
-        if config.challenges_channel_id is None:
-            raise UserFacingError(
-                "This server has no challenges channel yet, so a challenge couldn't be announced; nothing "
-                "was created. Ask an admin to choose one with `/setup channels`.",
-                example=SETUP_EXAMPLE,
-            )
-        channel = guild.get_channel(config.challenges_channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise UserFacingError(
-                "The challenges channel set for this server no longer exists; nothing was created. "
-                "Ask an admin to choose a new one with `/setup channels`.",
-                example=SETUP_EXAMPLE,
-            )
-        perms = channel.permissions_for(guild.me)
-        missing = [label for attr, label in POST_PERMISSIONS.items() if not getattr(perms, attr)]
-        if missing:
-            raise UserFacingError(
-                f"I can't post in {channel.mention}: I'm missing **{', '.join(missing)}** there, so nothing "
-                "was created. Ask an admin to give my role those permissions in that channel.",
-                example=SETUP_EXAMPLE,
-            )
-        return channel
+        return configured_channel(
+            guild, config.challenges_channel_id, what="challenges", consequence="nothing was created"
+        )
 
     @app_commands.command(
         name="end", description="End a challenge now and post its results (creator or admin)"

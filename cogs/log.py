@@ -26,34 +26,17 @@ from bot.services.workouts import (
     describe_line,
     describe_record,
 )
-from bot.ui import COLOUR, clip, reply, run_component
+from bot.ui import COLOUR, FIELD_MAX, chunk_lines, clip, reply, run_component
 
 Interaction = discord.Interaction[RepmateBot]
 
-FIELD_MAX = 1024
 EMBED_MAX = 6000
 CHART_FILE = "weekly-volume.png"
 
 
-def _chunks(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, limit)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
-
-
 def _add_block(embed: discord.Embed, name: str, lines: Sequence[str]) -> None:
     """Lines as one or more fields, stopping (and saying so) before Discord's embed limits."""
-    chunks = _chunks(lines)
+    chunks = chunk_lines(lines)
     for index, chunk in enumerate(chunks):
         title = name if index == 0 else f"{name} (continued)"
         if len(embed.fields) >= 23 or len(embed) + len(title) + len(chunk) > EMBED_MAX - 200:

@@ -35,10 +35,13 @@ from bot.services.routines import (
 from bot.ui import (
     COLOUR,
     COLOUR_MUTED,
+    FIELD_MAX,
     NO_MENTIONS,
     RepmateModal,
     RepmateView,
+    chunk_lines,
     clip,
+    configured_channel,
     reply,
     run_component,
 )
@@ -50,18 +53,10 @@ LOG_ID = "repmate:routine:log:{id}"
 LIKE_ID = "repmate:routine:like:{id}"
 
 #: Discord's embed limits.
-FIELD_MAX = 1024
 DESCRIPTION_MAX = 4096
 EMBED_MAX = 6000
 FIELDS_MAX = 25
 CONTENT_MAX = 2000
-
-#: What the bot needs in the routines channel, with the names Discord's settings show.
-POST_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-}
 
 
 # -- rendering --------------------------------------------------------------------------------------
@@ -73,23 +68,6 @@ def exercise_text(line: ExerciseLine, custom: bool) -> str:
     label = f"`{line.superset}` " if line.superset else ""
     marker = " · *custom*" if custom else ""
     return f"{label}**{discord.utils.escape_markdown(line.name)}** `{rest}`{marker}"
-
-
-def chunk_lines(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
-    """Lines packed into as few blocks as possible, each at most ``limit`` characters."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, limit)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def fit_fields(embed: discord.Embed, name: str, chunks: Sequence[str], overflow: str) -> discord.Embed:
@@ -486,29 +464,9 @@ class RoutinesCog(
 
     async def _routines_channel(self, guild: discord.Guild) -> discord.TextChannel:
         config = await self.bot.services.guilds.get(guild.id)
-        example = "`/setup channels routines:#routines challenges:#challenges`"
-        if config.routines_channel_id is None:
-            raise UserFacingError(
-                "This server has no routines channel yet, so there's nowhere to share. "
-                "Ask an admin to choose one with `/setup channels`.",
-                example=example,
-            )
-        channel = guild.get_channel(config.routines_channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise UserFacingError(
-                "The routines channel set for this server no longer exists. "
-                "Ask an admin to choose a new one with `/setup channels`.",
-                example=example,
-            )
-        perms = channel.permissions_for(guild.me)
-        missing = [label for attr, label in POST_PERMISSIONS.items() if not getattr(perms, attr)]
-        if missing:
-            raise UserFacingError(
-                f"I can't post in {channel.mention}: I'm missing **{', '.join(missing)}** there. "
-                "Ask an admin to give my role those permissions in that channel.",
-                example=example,
-            )
-        return channel
+        return configured_channel(
+            guild, config.routines_channel_id, what="routines", consequence="there's nowhere to share"
+        )
 
     async def _live_post(self, routine: Routine) -> str | None:
         """The link to the routine's post, or None (forgetting it) when the post was deleted.

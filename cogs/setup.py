@@ -10,19 +10,11 @@ from bot.app import RepmateBot
 from bot.db.repositories.guilds import GuildConfig
 from bot.errors import UserFacingError
 from bot.services.settings import DEFAULT_EMERGENCY_TEXT
-from bot.ui import COLOUR, reply
-
-#: What the bot needs in a channel it posts to, with the names Discord's settings show.
-POST_PERMISSIONS = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-}
+from bot.ui import COLOUR, missing_post_permissions, reply
 
 
 def check_can_post(channel: discord.abc.GuildChannel, me: discord.Member, purpose: str) -> None:
-    perms = channel.permissions_for(me)
-    missing = [label for attr, label in POST_PERMISSIONS.items() if not getattr(perms, attr)]
+    missing = missing_post_permissions(channel, me)
     if missing:
         raise UserFacingError(
             f"I can't post {purpose} in {channel.mention}: I'm missing **{', '.join(missing)}** there. "
