@@ -335,6 +335,18 @@ async def _history(world: SandboxWorld) -> Shot:
     return Shot(result, viewer=world.member, channel=world.general)
 
 
+@scene("interval-timer", "timer.png", "/interval start: a Tabata timer, paused by its starter in round 2")
+async def _interval_timer(world: SandboxWorld) -> Shot:
+    await run_command(world, world.member, world.general, "interval start", program="tabata")
+    await world.env.advance_time(45)  # past the lead-in, into the second round
+    timer = world.general.last_message
+    if timer is None:
+        raise SandboxError("the interval timer did not appear in the demo")
+    # Paused, so the picture holds still while it is taken.
+    await world.member.click(timer, label="Pause")
+    return Shot(world.general.last_message, viewer=world.member, channel=world.general)
+
+
 # -- running ------------------------------------------------------------------------------------
 
 

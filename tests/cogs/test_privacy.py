@@ -126,3 +126,37 @@ async def test_retention_purges_old_sessions_and_ratings_daily(simcord_env):
     left = (await privacy.export(w.alice.id))["tables"]
     assert [s["notes"] for s in left["workout_sessions"]] == ["recent"]
     assert left["soreness_ratings"] == []
+
+
+@pytest.mark.start_at("2026-05-04T10:00:00+00:00")
+async def test_delete_takes_challenge_entries_off_the_leaderboard_and_keeps_the_creators_challenge(
+    simcord_env,
+):
+    env = simcord_env
+    w = build_world(env)
+    await w.admin.slash(w.general, "setup channels", routines=w.routines, challenges=w.challenges)
+    created = await w.admin.slash(
+        w.general,
+        "challenge create",
+        name="May AMRAP",
+        program="amrap 12",
+        start="now",
+        end="2026-05-10 10:00",
+    )
+    assert "May AMRAP" in text_of(created.response)
+    await env.advance_time(5)
+    for member, result in ((w.alice, "7+12"), (w.bob, "6+3")):
+        await member.slash(w.general, "challenge join", name="May AMRAP")
+        await member.slash(w.general, "challenge log", name="May AMRAP", result=result)
+    board = text_of((await w.bob.slash(w.general, "challenge leaderboard", name="May AMRAP")).response)
+    assert "alice" in board.lower() or f"<@{w.alice.id}>" in board
+    shown = await w.admin.slash(w.general, "privacy delete")
+    await w.admin.click(shown.response, label="Delete everything")
+    shown = await w.alice.slash(w.general, "privacy delete")
+    await w.alice.click(shown.response, label="Delete everything")
+    board = text_of((await w.bob.slash(w.general, "challenge leaderboard", name="May AMRAP")).response)
+    assert f"<@{w.alice.id}>" not in board and "alice" not in board.lower()
+    assert "6+3" in board, "the other member's result stays"
+    listed = text_of((await w.bob.slash(w.general, "challenge list")).response)
+    assert "May AMRAP" in listed, "the creator's challenge stays for everyone, anonymised"
+    assert str(w.admin.id) not in json.dumps((await env.bot.services.privacy.export(w.admin.id))["tables"])
