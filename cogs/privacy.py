@@ -93,7 +93,7 @@ class PrivacyButton(
 
 
 async def _mark_posts_removed(bot: RepmateBot, receipt: Receipt) -> None:
-    from cogs.routines import post_view, removed_embed
+    from cogs.routine_embeds import post_view, removed_embed
 
     for post in receipt.posts:
         try:

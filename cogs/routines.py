@@ -10,10 +10,8 @@ plan reminders reuse the same custom id).
 
 from __future__ import annotations
 
-import dataclasses
-import io
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import discord
@@ -21,7 +19,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.domain.routines import ExerciseLine, format_line
 from bot.errors import UserFacingError
 from bot.services.routines import (
     EXAMPLE_NOTATION,
@@ -33,17 +30,21 @@ from bot.services.routines import (
     quoted,
 )
 from bot.ui import (
-    COLOUR,
-    COLOUR_MUTED,
-    FIELD_MAX,
     NO_MENTIONS,
     RepmateModal,
     RepmateView,
-    chunk_lines,
     clip,
     configured_channel,
     reply,
     run_component,
+)
+from cogs.routine_embeds import (
+    custom_note,
+    export_message,
+    list_embed,
+    post_view,
+    removed_embed,
+    routine_embed,
 )
 
 Interaction = discord.Interaction[RepmateBot]
@@ -57,143 +58,6 @@ DESCRIPTION_MAX = 4096
 EMBED_MAX = 6000
 FIELDS_MAX = 25
 CONTENT_MAX = 2000
-
-
-# -- rendering --------------------------------------------------------------------------------------
-
-
-def exercise_text(line: ExerciseLine, custom: bool) -> str:
-    """``A1 **Pull-up** `3xAMRAP` `` — the name readable, the prescription as notation."""
-    rest = format_line(dataclasses.replace(line, superset=None))[len(line.name) :].strip()
-    label = f"`{line.superset}` " if line.superset else ""
-    marker = " · *custom*" if custom else ""
-    return f"{label}**{discord.utils.escape_markdown(line.name)}** `{rest}`{marker}"
-
-
-def fit_fields(embed: discord.Embed, name: str, chunks: Sequence[str], overflow: str) -> discord.Embed:
-    """Add chunks as fields while the embed stays within Discord's limits; say what was left out."""
-    for index, chunk in enumerate(chunks):
-        field_name = name if index == 0 else f"{name} (continued)"
-        remaining = len(chunks) - index
-        if len(embed.fields) >= FIELDS_MAX - 1 or len(embed) + len(field_name) + len(chunk) > EMBED_MAX - 200:
-            embed.add_field(name="…", value=overflow.format(n=remaining), inline=False)
-            break
-        embed.add_field(name=field_name, value=chunk, inline=False)
-    return embed
-
-
-def tags_text(tags: Sequence[str]) -> str:
-    return " ".join(f"`#{t}`" for t in tags)
-
-
-def routine_embed(
-    routine: Routine, *, shared_by: int | None = None, colour: discord.Colour = COLOUR
-) -> discord.Embed:
-    """The routine as members read it: name, notes, tags and every exercise, within embed limits."""
-    custom = {c.name.casefold() for c in routine.custom}
-    parts: list[str] = []
-    if shared_by is not None:
-        parts.append(f"Shared by <@{shared_by}>")
-    if routine.notes:
-        parts.append(clip(routine.notes, NOTES_MAX))
-    if routine.tags:
-        parts.append(tags_text(routine.tags))
-    embed = discord.Embed(
-        title=clip(routine.name, 256),
-        description=clip("\n\n".join(parts), DESCRIPTION_MAX) or None,
-        colour=colour,
-    )
-    lines = [exercise_text(line, line.name.casefold() in custom) for line in routine.lines]
-    count = len(routine.lines)
-    fit_fields(
-        embed,
-        f"Exercises ({count})",
-        chunk_lines(lines),
-        "{n} more block(s) of exercises don't fit here; `/routine export` shows the whole routine.",
-    )
-    footer = f"{count} exercise{'s' if count != 1 else ''}"
-    if routine.custom:
-        footer += f" · {len(routine.custom)} custom"
-    if routine.source_routine_id is not None:
-        footer += " · saved copy"
-    embed.set_footer(text=footer)
-    return embed
-
-
-def removed_embed(name: str) -> discord.Embed:
-    embed = discord.Embed(
-        title=clip(f"{name} (removed)", 256),
-        description="This routine was removed by its author, so it can't be saved, logged or liked any more.",
-        colour=COLOUR_MUTED,
-    )
-    return embed
-
-
-def post_view(routine_id: int, like_count: int, *, removed: bool = False) -> discord.ui.View:
-    """The post's buttons. Clicks are dispatched by the registered dynamic items, never by this
-    view, so it is stopped before sending (discord.py then doesn't keep it in memory)."""
-    view = discord.ui.View(timeout=None)
-    for label, style, custom_id in (
-        ("Save a copy", discord.ButtonStyle.primary, SAVE_ID),
-        ("Log it", discord.ButtonStyle.success, LOG_ID),
-        (f"Like ({like_count})", discord.ButtonStyle.secondary, LIKE_ID),
-    ):
-        view.add_item(
-            discord.ui.Button(
-                label=label, style=style, custom_id=custom_id.format(id=routine_id), disabled=removed
-            )
-        )
-    view.stop()
-    return view
-
-
-def custom_note(routine: Routine) -> str:
-    """A line about exercises the catalogue doesn't know, with "did you mean" hints."""
-    if not routine.custom:
-        return ""
-    parts = []
-    for custom in routine.custom[:5]:
-        hint = f" (did you mean {', '.join(custom.did_you_mean)}?)" if custom.did_you_mean else ""
-        parts.append(f"{quoted(custom.name)}{hint}")
-    more = f" and {len(routine.custom) - 5} more" if len(routine.custom) > 5 else ""
-    return "Custom exercises (not in the built-in catalogue): " + ", ".join(parts) + more + "."
-
-
-def list_embed(title: str, page: Page[Routine], empty: str, *, show_author: bool) -> discord.Embed:
-    embed = discord.Embed(title=clip(title, 256), colour=COLOUR)
-    if not page.items:
-        embed.description = empty
-        return embed
-    for routine in page.items:
-        bits = [f"{len(routine.lines)} exercises", f"👍 {routine.like_count}"]
-        if show_author:
-            bits.insert(0, f"by <@{routine.owner_id}>")
-        if routine.tags:
-            bits.append(tags_text(routine.tags))
-        value = " · ".join(bits)
-        if routine.post is not None:
-            value += f"\n[Open the post]({routine.post.url})"
-        elif routine.source_routine_id is not None:
-            value += "\nsaved copy"
-        embed.add_field(name=clip(routine.name, 256), value=clip(value, FIELD_MAX), inline=False)
-    embed.set_footer(
-        text=f"Page {page.page} of {page.pages} · {page.total} routine{'s' if page.total != 1 else ''}"
-    )
-    return embed
-
-
-def export_message(routine: Routine) -> dict[str, Any]:
-    """The notation in a code block; as a file too when it's longer than a message."""
-    block = f"```\n{routine.notation}\n```"
-    header = f"{quoted(routine.name)} — copy this into `/routine import` to add it to a library:\n"
-    if len(header) + len(block) <= CONTENT_MAX:
-        return {"content": header + block}
-    embed = discord.Embed(
-        title=clip(routine.name, 256), description=clip(block, DESCRIPTION_MAX), colour=COLOUR
-    )
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", routine.name).strip("-") or "routine"
-    file = discord.File(io.BytesIO(routine.notation.encode()), filename=f"{safe[:60]}.txt")
-    return {"content": header.rstrip(":\n") + " (also attached as a file):", "embed": embed, "file": file}
 
 
 # -- modals -----------------------------------------------------------------------------------------

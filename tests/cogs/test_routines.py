@@ -11,7 +11,7 @@ import simcord
 
 from bot.domain.exercises import default_catalogue
 from bot.services.routines import Routine
-from cogs.routines import removed_embed, routine_embed
+from cogs.routine_embeds import removed_embed, routine_embed
 from tests.cogs.world import World, build_world, text_of, user_error
 
 pytestmark = pytest.mark.simcord(settle_timeout=15)
