@@ -227,7 +227,11 @@ def main() -> None:
             ("burst", lambda: asyncio.run(bench_burst(folder))),
             ("startup", lambda: bench_startup(folder, pending)),
         ]
-        for extra in ("tests.bench.bench_commands", "tests.bench.bench_challenges"):
+        for extra in (
+            "tests.bench.bench_apscheduler",
+            "tests.bench.bench_commands",
+            "tests.bench.bench_challenges",
+        ):
             try:
                 module = __import__(extra, fromlist=["run"])
             except ImportError:
