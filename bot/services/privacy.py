@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.db.database import Database
 from bot.db.repositories.privacy import PrivacyRepo
-from bot.db.tables_checkins import soreness_ratings
-from bot.db.tables_routines import routines, workout_sessions
 from bot.services.settings import Clock
 
 SCHEMA_VERSION = 1
@@ -87,12 +83,7 @@ class PrivacyService:
     async def delete(self, user_id: int) -> Receipt:
         """Remove everything in one transaction; safe to call again (nothing left: empty receipt)."""
         async with self.db.begin() as conn:
-            shared = await conn.execute(
-                select(routines.c.id, routines.c.name, routines.c.channel_id, routines.c.message_id).where(
-                    routines.c.owner_id == user_id, routines.c.message_id.is_not(None)
-                )
-            )
-            posts = tuple(RemovedPost(r[0], r[1], r[2], r[3]) for r in shared)
+            posts = tuple(RemovedPost(*post) for post in await self.repo.shared_posts(conn, user_id))
             removed = await self.repo.delete(conn, user_id)
         return Receipt(removed, posts)
 
@@ -100,10 +91,7 @@ class PrivacyService:
         """Retention: drop logged workouts and ratings older than the configured period."""
         if not self.retention_days:
             return {}
-        cutoff = self.clock() - timedelta(days=self.retention_days)
-        return await self.repo.purge_before(
-            [(soreness_ratings, "rated_at"), (workout_sessions, "performed_at")], cutoff
-        )
+        return await self.repo.purge_history_before(self.clock() - timedelta(days=self.retention_days))
 
     def next_purge_after(self, now: datetime) -> datetime:
         """Daily at 03:30 UTC, a quiet hour for most communities."""

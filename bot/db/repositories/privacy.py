@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.database import Database
 from bot.db.tables import metadata
+from bot.db.tables_checkins import soreness_ratings
+from bot.db.tables_routines import routines, workout_sessions
 
 ANONYMOUS_ID = 0
 
@@ -98,11 +100,20 @@ class PrivacyRepo:
                 removed[table.name] = removed.get(table.name, 0) + result.rowcount
         return removed
 
-    async def purge_before(self, tables: list[tuple[Table, str]], cutoff: datetime) -> dict[str, int]:
-        """Retention: delete rows of the given tables whose time column is older than ``cutoff``."""
+    async def shared_posts(self, conn: AsyncConnection, user_id: int) -> list[tuple[int, str, int, int]]:
+        """The member's shared routine posts: (routine id, name, channel id, message id)."""
+        result = await conn.execute(
+            select(routines.c.id, routines.c.name, routines.c.channel_id, routines.c.message_id).where(
+                routines.c.owner_id == user_id, routines.c.message_id.is_not(None)
+            )
+        )
+        return [(r[0], r[1], r[2], r[3]) for r in result]
+
+    async def purge_history_before(self, cutoff: datetime) -> dict[str, int]:
+        """Retention: delete logged workouts (their sets go with them) and ratings older than ``cutoff``."""
         removed: dict[str, int] = {}
         async with self.db.begin() as conn:
-            for table, column in tables:
+            for table, column in ((soreness_ratings, "rated_at"), (workout_sessions, "performed_at")):
                 result = await conn.execute(delete(table).where(table.c[column] < cutoff))
                 removed[table.name] = result.rowcount or 0
         return removed
