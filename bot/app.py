@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.pacer import PacerRepo
-from bot.scheduling.dispatcher import SEND_GROUP, Dispatcher
+from bot.scheduling.dispatcher import Dispatcher, pacer_shape
 from bot.scheduling.ratelimit import Pacer, TokenBucket
 from bot.scheduling.shared_pacer import SharedTokenBucket
 from bot.services.container import Services, build_services
@@ -63,22 +63,17 @@ def bot_intents() -> discord.Intents:
 
 
 def make_pacer(limit_per_second: float) -> TokenBucket:
-    """A bucket that never exceeds ``limit_per_second`` in any 1-second window.
-
-    It allows bursts of SEND_GROUP (so the dispatcher can send a group per reservation)
-    and refills at ``limit - (burst - 1)``: the bucket's bound rate·W + C − 1 then equals
-    the limit for W = 1 s.
-    """
-    burst = min(SEND_GROUP, max(1, int(limit_per_second) // 4))
-    return TokenBucket(rate=limit_per_second - (burst - 1), capacity=burst, monotonic=clock.monotonic)
+    """This process's pacer: never more than ``limit_per_second`` in any 1-second window."""
+    rate, burst = pacer_shape(limit_per_second)
+    return TokenBucket(rate=rate, capacity=burst, monotonic=clock.monotonic)
 
 
 def make_shared_pacer(
     db: Database, limit_per_second: float, now: Callable[[], datetime]
 ) -> SharedTokenBucket:
-    """The same bound as :func:`make_pacer`, shared by every process on the database."""
-    burst = min(SEND_GROUP, max(1, int(limit_per_second) // 4))
-    return SharedTokenBucket(PacerRepo(db), rate=limit_per_second - (burst - 1), capacity=burst, now=now)
+    """The same bound, shared by every process on the database."""
+    rate, burst = pacer_shape(limit_per_second)
+    return SharedTokenBucket(PacerRepo(db), rate=rate, capacity=burst, now=now)
 
 
 class RepmateBot(commands.Bot):

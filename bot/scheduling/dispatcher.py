@@ -60,6 +60,17 @@ Render = Callable[[Delivery, bool], Awaitable[Outgoing | None]]
 Settled = Callable[[Delivery, str], Awaitable[None]]
 
 
+def pacer_shape(limit_per_second: float) -> tuple[float, int]:
+    """Refill rate and burst for a pacer that never exceeds ``limit_per_second`` in any second.
+
+    Bursts of up to SEND_GROUP let the dispatcher send a group per reservation; refilling
+    at ``limit - (burst - 1)`` makes the bucket's bound rate·W + C − 1 equal the limit for
+    W = 1 s.
+    """
+    burst = min(SEND_GROUP, max(1, int(limit_per_second) // 4))
+    return limit_per_second - (burst - 1), burst
+
+
 def never_stale(_delivery: Delivery, _now: datetime) -> bool:
     return False
 
@@ -210,12 +221,6 @@ class Dispatcher:
             return
         await self.pacer.acquire(len(ready))
         await asyncio.gather(*(self._send(item, channel_id) for item, channel_id in ready))
-
-    async def process(self, delivery: Delivery, member: MemberRow | None) -> None:
-        """Handle one claimed delivery end to end (paced on its own)."""
-        item = await self.prepare(delivery, member)
-        if item is not None:
-            await self._send_group([item])
 
     async def prepare(self, delivery: Delivery, member: MemberRow | None) -> _Ready | None:
         """Settle what needs no request (stale, paused, nothing to send); else what to send."""

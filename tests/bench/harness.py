@@ -22,7 +22,7 @@ from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.pacer import PacerRepo
 from bot.scheduling.deliveries import DeliveryScheduler
-from bot.scheduling.dispatcher import SEND_GROUP, Dispatcher, Kind, Outgoing
+from bot.scheduling.dispatcher import Dispatcher, Kind, Outgoing, pacer_shape
 from bot.scheduling.ratelimit import Pacer, TokenBucket
 from bot.scheduling.shared_pacer import SharedTokenBucket
 
@@ -189,20 +189,12 @@ async def build_engine(
     discord = discord or FakeDiscord(clock)
     bot = FakeBot(clock, discord)
     scheduler = DeliveryScheduler(DeliveryRepo(db), clock.now)
-    burst = SEND_GROUP
+    rate, burst = pacer_shape(limit_per_second)
     pacer: Pacer
     if shared_pacer:
-        pacer = SharedTokenBucket(
-            PacerRepo(db),
-            rate=limit_per_second - (burst - 1),
-            capacity=burst,
-            now=clock.now,
-            sleep=clock.sleep,
-        )
+        pacer = SharedTokenBucket(PacerRepo(db), rate=rate, capacity=burst, now=clock.now, sleep=clock.sleep)
     else:
-        pacer = TokenBucket(
-            rate=limit_per_second - (burst - 1), capacity=burst, monotonic=clock.monotonic, sleep=clock.sleep
-        )
+        pacer = TokenBucket(rate=rate, capacity=burst, monotonic=clock.monotonic, sleep=clock.sleep)
     dispatcher = Dispatcher(
         bot,  # type: ignore[arg-type]
         scheduler=scheduler,

@@ -298,12 +298,6 @@ class DeliveryRepo:
             values["attempts"] = deliveries.c.attempts + 1
         return await self._settle(delivery_id, worker, values, (status, reason), now)
 
-    async def release(self, delivery_id: int, worker: str, now: datetime) -> bool:
-        """Give a claim back untouched (e.g. the dispatcher is stopping)."""
-        return await self._settle(delivery_id, worker, {"status": PENDING}, None, now)
-
-    # -- members whose DMs are closed ------------------------------------------------------------
-
     async def pause_user(self, user_id: int, now: datetime, *, except_id: int | None = None) -> int:
         """Pause a member's DM deliveries (channel posts are unaffected)."""
         cond = and_(
@@ -341,13 +335,3 @@ class DeliveryRepo:
             query = query.where(deliveries.c.kind == kind)
         async with self.db.connect() as conn:
             return {r[0]: r[1] for r in await conn.execute(query)}
-
-    async def delete_for_user(self, user_id: int, now: datetime) -> int:
-        """Cancel every open delivery of a member (privacy delete)."""
-        async with self.db.begin() as conn:
-            result = await conn.execute(
-                update(deliveries)
-                .where(deliveries.c.user_id == user_id, deliveries.c.status.in_([PENDING, PAUSED, CLAIMED]))
-                .values(status=CANCELLED, dedupe_key=None, updated_at=now)
-            )
-        return result.rowcount or 0
