@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import discord
 from discord import app_commands
+from discord.utils import TimestampStyle
 
 from bot.errors import UserFacingError
 
@@ -142,6 +144,21 @@ def chunk_lines(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+# -- dates and times shown to members --------------------------------------------------------------
+
+
+def discord_time(moment: datetime, style: TimestampStyle = "f") -> str:
+    """``<t:UNIX:style>``: each member's client shows it in their own locale and time zone.
+
+    Styles: ``d`` 01/02/2026, ``D`` January 2, 2026, ``t`` 9:00 AM, ``f`` January 2, 2026
+    9:00 AM, ``F`` with the weekday, ``R`` "in 3 hours" (as an en-US client shows them).
+    A naive datetime is refused: Discord would be given the host's local time as UTC.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("discord_time needs an aware datetime")
+    return discord.utils.format_dt(moment, style)
 
 
 # -- the channels the bot posts in -----------------------------------------------------------------

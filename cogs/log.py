@@ -26,7 +26,7 @@ from bot.services.workouts import (
     describe_line,
     describe_record,
 )
-from bot.ui import COLOUR, FIELD_MAX, chunk_lines, clip, reply, run_component
+from bot.ui import COLOUR, FIELD_MAX, chunk_lines, clip, discord_time, reply, run_component
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -92,16 +92,20 @@ def history_embed(history: History) -> discord.Embed:
             "or try a longer period with `/log history days:90`."
         )
         return embed
-    embed.description = (
-        f"**{history.session_count}** workout{'s' if history.session_count != 1 else ''} · "
-        f"total volume **{format_weight(history.total_volume_kg, units)}**"
-    )
+    workouts = f"**{history.session_count}** workout{'s' if history.session_count != 1 else ''}"
+    if has_chart(history):
+        embed.description = f"{workouts} · total volume **{format_weight(history.total_volume_kg, units)}**"
+    else:
+        embed.description = (
+            f"{workouts}\nNo weighted volume in the last {span}, so there is no chart: volume counts "
+            "sets with a weight, e.g. `3x5 @ 100kg`."
+        )
     lines = []
     for session in history.sessions:
         name = (
             discord.utils.escape_markdown(session.routine_name) if session.routine_name else "Ad hoc workout"
         )
-        bits = [discord.utils.format_dt(session.performed_at, "d"), name]
+        bits = [discord_time(session.performed_at, "D"), name]
         if session.volume_kg:
             bits.append(format_weight(session.volume_kg, units))
         if session.rpe is not None:
@@ -118,9 +122,15 @@ def history_embed(history: History) -> discord.Embed:
             for t in history.top_exercises
         ]
         _add_block(embed, "Most trained", top)
-    embed.set_image(url=f"attachment://{CHART_FILE}")
-    embed.set_footer(text=f"Weekly volume is sets × reps × load, in {units}; weeks start on Monday.")
+    if has_chart(history):
+        embed.set_image(url=f"attachment://{CHART_FILE}")
+        embed.set_footer(text=f"Weekly volume is sets × reps × load, in {units}; weeks start on Monday.")
     return embed
+
+
+def has_chart(history: History) -> bool:
+    """A chart only when there is volume to draw (bodyweight and timed work has none)."""
+    return history.total_volume_kg > 0
 
 
 # -- the Log it button ------------------------------------------------------------------------------
@@ -205,12 +215,13 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
         await interaction.response.defer(ephemeral=True, thinking=True)
         history = await self.service.history(interaction.user.id, days)
         embed = history_embed(history)
-        if not history.session_count:
+        if not has_chart(history):
             await reply(interaction, embed=embed)
             return
-        span = "day" if days == 1 else f"{days} days"
         png = await weekly_volume_png(
-            [(w.week_start, w.volume_kg) for w in history.weeks], history.units, f"Weekly volume, last {span}"
+            [(w.week_start, w.volume_kg) for w in history.weeks],
+            history.units,
+            f"Weekly volume ({history.units})",
         )
         await reply(interaction, embed=embed, file=discord.File(io.BytesIO(png), filename=CHART_FILE))
 
@@ -222,7 +233,7 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
         what = f"`{session.routine_name}`" if session.routine_name else "your ad hoc workout"
         await reply(
             interaction,
-            f"Removed {what} logged {discord.utils.format_dt(session.created_at, 'R')}. "
+            f"Removed {what} logged {discord_time(session.created_at, 'R')}. "
             "Its sets no longer count towards your records or history.",
         )
 

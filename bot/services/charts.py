@@ -24,12 +24,26 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.domain.units import WeightSystem, kg_to_lb
 
-#: Discord shows attachments about 400–550 px wide; 800×400 stays sharp there and draws fast.
-WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.0, 100
-BAR = "#2F9E72"
-TEXT = "#23272A"
-GRID = "#D5DADF"
-MAX_LABELS = 14
+#: Drawn at twice the ~500 px Discord shows an embed image at, so it stays sharp on
+#: high-density screens; font sizes are in points at this DPI (9 pt ≈ 12 px as shown).
+WIDTH_IN, HEIGHT_IN, DPI = 5.0, 2.5, 200
+#: Discord's dark theme: the embed's background, its text colours, and the brand green
+#: (a shade lighter than the embed's side bar, so the bars read against the dark).
+EMBED_BACKGROUND = "#2B2D31"
+TEXT = "#DBDEE1"
+MUTED = "#949BA4"
+GRID = "#3F4147"
+BAR = "#3BB580"
+MAX_LABELS = 10
+#: Leading weeks with nothing logged are left out, down to the last this many weeks.
+MIN_WEEKS = 4
+#: Fixed English month names: strftime's ``%b`` follows the host's locale.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def week_label(day: date) -> str:
+    """``2 Jan``: day first, then the month, the same on every host."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def _short(value: float) -> str:
@@ -40,53 +54,77 @@ def _short(value: float) -> str:
     return f"{value:.0f}"
 
 
-def render_weekly_volume(weeks: Sequence[tuple[date, float]], units: WeightSystem, title: str) -> bytes:
-    """Bars of weekly volume (kg in, shown in ``units``) as PNG bytes; an empty period says so."""
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    values = [kg_to_lb(v) if units == "lb" else v for _, v in weeks]
-    labels = [f"{d:%b} {d.day}" for d, _ in weeks]
+def _shown_weeks(weeks: Sequence[tuple[date, float]]) -> Sequence[tuple[date, float]]:
+    """The weeks from the first with volume on, but never fewer than the last ``MIN_WEEKS``."""
+    first = next((i for i, (_, volume) in enumerate(weeks) if volume > 0), len(weeks))
+    return weeks[min(first, max(0, len(weeks) - MIN_WEEKS)) :]
 
-    axes.set_title(title, fontsize=16, color=TEXT, loc="left", pad=12)
-    axes.set_ylabel(f"Volume ({units})", fontsize=13, color=TEXT)
-    axes.set_xlabel("Week starting", fontsize=13, color=TEXT)
-    for side in ("top", "right"):
+
+def weekly_volume_figure(weeks: Sequence[tuple[date, float]], units: WeightSystem, title: str) -> Figure:
+    """Bars of weekly volume (kg in, shown in ``units``), drawn for Discord's dark theme."""
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=EMBED_BACKGROUND)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(facecolor=EMBED_BACKGROUND)
+    shown = _shown_weeks(weeks)
+    values = [kg_to_lb(v) if units == "lb" else v for _, v in shown]
+    labels = [week_label(d) for d, _ in shown]
+
+    axes.set_title(title, fontsize=11, color=TEXT, loc="left", pad=10, fontweight="bold")
+    for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.tick_params(labelsize=12, colors=TEXT)
-    axes.yaxis.grid(True, color=GRID)
+    axes.spines["bottom"].set_color(GRID)
+    axes.tick_params(labelsize=9, colors=MUTED, length=0, pad=5)
+    axes.yaxis.grid(True, color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
 
-    if not values or not any(values):
+    top = max(values, default=0.0)
+    if top <= 0:
+        # The bot sends no chart without volume; drawn anyway, it says so.
         axes.set_xticks([])
         axes.set_yticks([])
         axes.yaxis.grid(False)
         axes.text(
             0.5,
             0.5,
-            "No volume logged in this period",
+            "No volume logged",
             ha="center",
             va="center",
-            fontsize=16,
-            color=TEXT,
+            fontsize=11,
+            color=MUTED,
             transform=axes.transAxes,
         )
     else:
         positions = list(range(len(values)))
-        bars = axes.bar(positions, values, color=BAR, width=0.7)
+        # An empty week is a short muted stub on the baseline: visibly zero, never a gap.
+        heights = [v if v > 0 else top * 0.012 for v in values]
+        colours = [BAR if v > 0 else GRID for v in values]
+        bars = axes.bar(positions, heights, color=colours, width=0.68)
+        # Labels step back from the latest week, which is always labelled.
         step = max(1, -(-len(labels) // MAX_LABELS))
-        axes.set_xticks(positions[::step], labels[::step], rotation=45 if step > 1 or len(labels) > 8 else 0)
-        axes.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+        ticks = positions[::-1][::step][::-1]
+        axes.set_xticks(ticks, [labels[i] for i in ticks])
+        axes.set_xlim(-0.6, max(len(values), MIN_WEEKS) - 0.4)
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _short(v)))
         if len(values) <= 16:
-            axes.bar_label(bars, labels=[_short(v) if v else "" for v in values], fontsize=11, color=TEXT)
-        axes.set_ylim(0, max(values) * 1.15)
+            labelled = axes.bar_label(bars, labels=[_short(v) for v in values], fontsize=8, padding=2)
+            for text, value in zip(labelled, values, strict=True):
+                text.set_color(TEXT if value > 0 else MUTED)
+        axes.set_ylim(0, top * 1.18)
 
     # Fixed margins instead of tight_layout(), which measures every label and doubles the time.
-    figure.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.2)
+    figure.subplots_adjust(left=0.075, right=0.96, top=0.85, bottom=0.12)
+    return figure
+
+
+def render_weekly_volume(weeks: Sequence[tuple[date, float]], units: WeightSystem, title: str) -> bytes:
+    """:func:`weekly_volume_figure` as PNG bytes."""
+    figure = weekly_volume_figure(weeks, units, title)
     buffer = io.BytesIO()
     # Light compression: a flat chart stays small, and this is a third of the default's time.
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
+    figure.savefig(
+        buffer, format="png", dpi=DPI, facecolor=EMBED_BACKGROUND, pil_kwargs={"compress_level": 3}
+    )
     return buffer.getvalue()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -138,6 +139,23 @@ async def test_history_attaches_a_weekly_volume_chart(simcord_env):
     assert attachment.filename.endswith(".png")
     assert (await attachment.read()).startswith(PNG_SIGNATURE)
     assert result.response.embeds[0].image.url.endswith(attachment.filename)
+    # Dates are Discord timestamps, shown in each member's own locale and time zone.
+    assert f"<t:{int(env.now().timestamp()) - 3600}:D> · Ad hoc workout · 1500 kg · RPE 8" in text
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{2,4}", text)
+    await env.bot.close()
+
+
+async def test_history_without_weighted_volume_lists_the_workouts_and_attaches_no_chart(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "log workout", exercises="Plank 3x45s | Pull-up 3xAMRAP")
+    result = await w.alice.slash(w.general, "log history", days=30)
+    text = text_of(result.response)
+    assert "1** workout" in text and "Ad hoc workout" in text
+    assert "No weighted volume in the last 30 days, so there is no chart" in text
+    assert "sets with a weight" in text
+    assert not result.response.attachments
+    assert not result.response.embeds[0].image.url
     await env.bot.close()
 
 
