@@ -3,7 +3,9 @@
 Delayed-onset muscle soreness peaks 24–72 h after training and then eases. So the bot
 asks at +24 h and +48 h, asks again at +72 h only when the 48 h answer was 4 or more,
 and suggests the triage flow when soreness is still high late or is getting worse when
-it should be getting better.
+it should be getting better. Some ratings get that suggestion at once, whenever they are
+given: a very high one (8 or more), and one in a place where pain can be a warning sign
+(chest, back, neck, head, jaw, groin, belly; see rating_nudge).
 
 One check-in per local day. A member who trains on consecutive days would otherwise be
 asked twice on some days. A check-in asks "how sore are you now?", which one answer
@@ -17,6 +19,7 @@ workout on that basis.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,12 +37,16 @@ __all__ = [
     "SorenessInputError",
     "check_level",
     "checkin_is_stale",
+    "count_hours",
     "escalation",
+    "hours_after_text",
     "needs_72h_checkin",
     "plan_checkins",
     "plan_followup_72h",
+    "rating_nudge",
     "rating_points",
     "reminder_is_stale",
+    "warning_area",
 ]
 
 CHECKIN_OFFSETS_H: tuple[int, ...] = (24, 48)
@@ -51,6 +58,8 @@ HIGH_LATE_LEVEL = 7
 HIGH_LATE_FROM_H = 72.0
 # From here on soreness should be easing, so a rise is worth a look.
 RISING_FROM_H = 48.0
+# A rating this high is worth a check whenever it is given, even right after a workout.
+HIGH_ANY_TIME_LEVEL = 8
 
 # SPEC §5: a check-in more than 72 h after the workout is no longer worth sending.
 CHECKIN_STALE_AFTER = timedelta(hours=72)
@@ -190,7 +199,7 @@ class RatingPoint:
             raise ValueError(f"hours_after_workout must be finite and ≥ 0, got {self.hours_after_workout}")
 
 
-EscalationCode = Literal["high_late", "rising"]
+EscalationCode = Literal["high_late", "rising", "high", "area"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +207,30 @@ class Escalation:
     """Why the member should be nudged towards the triage flow.
 
     `code` is stable (for logs, tests and anonymous counts); `reason` is the plain-words
-    explanation shown to the member.
+    explanation shown to the member. `hours_after_workout` is None for a rating that
+    belongs to no workout; `area` is the worrying place named, if that was a reason.
     """
 
     code: EscalationCode
     reason: str
     level: int
-    hours_after_workout: float
+    hours_after_workout: float | None
     previous_level: int | None = None
+    area: str | None = None
+
+
+def count_hours(hours: int) -> str:
+    """ "1 hour", "5 hours"."""
+    return f"{hours} hour" if hours == 1 else f"{hours} hours"
+
+
+def hours_after_text(hours: float) -> str:
+    """How long after a workout, in plain words: "less than an hour", "about 1 hour", "about 5 hours"."""
+    if not math.isfinite(hours) or hours < 0:
+        raise ValueError(f"hours must be finite and ≥ 0, got {hours}")
+    if hours < 1:
+        return "less than an hour"
+    return f"about {count_hours(round(hours))}"
 
 
 def _when(hours: float) -> str:
@@ -213,11 +238,13 @@ def _when(hours: float) -> str:
     days = round(hours / 24)
     if days >= 2 and abs(hours - days * 24) <= 2:
         return f"{days} days after your workout"
-    return f"{int(hours)} hours after your workout"
+    if hours < 1:
+        return "less than an hour after your workout"
+    return f"{count_hours(int(hours))} after your workout"
 
 
 def escalation(ratings: Sequence[RatingPoint]) -> Escalation | None:
-    """Whether the newest rating warrants a nudge to run the triage flow.
+    """Whether the newest rating of one workout's series warrants a nudge to run the triage flow.
 
     Only the newest rating (the one with the most hours after the workout) is judged:
     the nudge answers the rating the member has just given, and judging older points
@@ -226,7 +253,9 @@ def escalation(ratings: Sequence[RatingPoint]) -> Escalation | None:
     * "high_late": 7 or more at 72 h or later; ordinary soreness is easing by then.
     * "rising": at 48 h or later and higher than the rating before it; soreness that
       grows when it should be fading is a reason to check.
-    When both apply, "high_late" is reported (the stronger signal).
+    When both apply, "high_late" is reported (the stronger signal). The nudges that
+    do not depend on the series (a very high rating, a worrying area) are added by
+    rating_nudge.
     """
     if not ratings:
         return None
@@ -260,6 +289,86 @@ def escalation(ratings: Sequence[RatingPoint]) -> Escalation | None:
             previous_level=previous.level,
         )
     return None
+
+
+# Places where pain can be a warning sign rather than training soreness (TRIAGE.md: the
+# chest and pain spreading to the jaw or neck (E1), a sudden severe headache (E4), back
+# pain with numbness or night pain (E6, S12), a painful lump in the groin or belly
+# (E11)). Each is (what the member is told, the words that name it). Words for muscles a
+# member trains on purpose ("abs", "pecs", "lats", "traps", "arms") are left out: a
+# nudge after every ab day would soon be ignored, and a rating of 8 or more, or one that
+# rises or stays high, still gets the nudge there.
+_WARNING_AREAS: tuple[tuple[str, str], ...] = (
+    ("chest", r"chest|sternum|breast ?bone|ribs?|rib ?cage|heart"),
+    ("lower back", r"lower back|low back|lumbar|tail ?bone|coccyx|sacrum"),
+    # "back of my thigh" names the thigh, not the back.
+    ("back", r"back(?! of\b)|spine|spinal"),
+    ("neck", r"neck"),
+    ("jaw", r"jaw"),
+    ("head", r"head|headache|skull|forehead|temples?"),
+    ("groin", r"groin|testicles?|testes|scrotum"),
+    ("belly", r"belly|abdomen|abdominal|stomach|tummy"),
+)
+_WARNING_PATTERNS = tuple((place, re.compile(rf"\b(?:{words})\b")) for place, words in _WARNING_AREAS)
+
+
+def warning_area(area: str | None) -> str | None:
+    """The worrying place an area names ("chest", "lower back", …), or None.
+
+    Matched on whole words, case-insensitively, so "Lower back (left side)" is the lower
+    back and "backhand" or "headphones" are nothing.
+    """
+    if not area:
+        return None
+    text = " ".join(area.lower().split())
+    for place, pattern in _WARNING_PATTERNS:
+        if pattern.search(text):
+            return place
+    return None
+
+
+def rating_nudge(
+    level: int, area: str | None = None, series: Sequence[RatingPoint] = ()
+) -> Escalation | None:
+    """Whether a rating just given should offer the triage flow, and why in plain words.
+
+    Any of these is enough:
+      * the series rule (escalation: high at 72 h or later, or rising after 48 h), for a
+        rating that belongs to a workout (`series`: that workout's ratings, this one
+        included);
+      * a rating of 8 or more, at any time: that much pain is worth a check even right
+        after a workout;
+      * an area where pain can be a warning sign (warning_area), at any rating.
+    The reason never reassures ("you're fine") and never names a condition: it says
+    what was noticed, and the check does the rest (TRIAGE.md §6).
+    """
+    level = check_level(level)
+    place = warning_area(area)
+    from_series = escalation(series) if series else None
+    latest = max(series, key=lambda p: p.hours_after_workout) if series else None
+    hours = latest.hours_after_workout if latest is not None else None
+    previous = from_series.previous_level if from_series is not None else None
+    code: EscalationCode | None = None
+    sentences: list[str] = []
+    if from_series is not None:
+        code = from_series.code
+        sentences.append(from_series.reason)
+    elif level >= HIGH_ANY_TIME_LEVEL:
+        code = "high"
+        sentences.append(f"{level}/10 is a lot of pain.")
+    if place is not None:
+        code = code or "area"
+        sentences.append(f"Pain in your {place} can have causes other than training.")
+    if code is None:
+        return None
+    return Escalation(
+        code=code,
+        reason=" ".join(sentences),
+        level=level,
+        hours_after_workout=hours,
+        previous_level=previous,
+        area=place,
+    )
 
 
 def rating_points(workout_at: datetime, rated: Iterable[tuple[datetime, int]]) -> list[RatingPoint]:

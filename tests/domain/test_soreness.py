@@ -17,12 +17,16 @@ from bot.domain.soreness import (
     SorenessInputError,
     check_level,
     checkin_is_stale,
+    count_hours,
     escalation,
+    hours_after_text,
     needs_72h_checkin,
     plan_checkins,
     plan_followup_72h,
+    rating_nudge,
     rating_points,
     reminder_is_stale,
+    warning_area,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -316,3 +320,107 @@ def test_rating_points_from_timestamps() -> None:
     ]
     with pytest.raises(SorenessInputError):
         rating_points(workout, [(workout + H, 12)])
+
+
+# ---------------------------------------------------------------------------------------
+# The nudge for a rating just given (series, high at any time, worrying area)
+# ---------------------------------------------------------------------------------------
+
+FALSE_REASSURANCE = ("fine", "doms", "just", "nothing to worry", "normal", "don't worry", "harmless")
+
+
+@pytest.mark.parametrize(
+    ("area", "place"),
+    [
+        ("chest", "chest"),
+        ("Chest (left side)", "chest"),
+        ("ribs", "chest"),
+        ("lower back", "lower back"),
+        ("LOW BACK", "lower back"),
+        ("upper back", "back"),
+        ("spine", "back"),
+        ("neck", "neck"),
+        ("jaw", "jaw"),
+        ("head", "head"),
+        ("headache", "head"),
+        ("groin", "groin"),
+        ("belly", "belly"),
+        ("stomach", "belly"),
+        ("abdomen", "belly"),
+    ],
+)
+def test_warning_areas(area: str, place: str) -> None:
+    assert warning_area(area) == place
+
+
+@pytest.mark.parametrize(
+    "area", [None, "", "quads", "hamstrings", "back of my thigh", "abs", "pecs", "backhand", "headphones"]
+)
+def test_ordinary_areas(area: str | None) -> None:
+    assert warning_area(area) is None
+
+
+def test_a_high_rating_gets_the_nudge_at_any_time() -> None:
+    assert rating_nudge(7) is None
+    result = rating_nudge(8)
+    assert result is not None and result.code == "high" and result.hours_after_workout is None
+    assert result.reason == "8/10 is a lot of pain."
+    right_after = rating_nudge(10, series=points((0.1, 10)))
+    assert right_after is not None and right_after.code == "high" and right_after.hours_after_workout == 0.1
+
+
+def test_a_worrying_area_gets_the_nudge_at_any_rating() -> None:
+    result = rating_nudge(0, "neck")
+    assert result is not None and result.code == "area" and result.area == "neck"
+    assert result.reason == "Pain in your neck can have causes other than training."
+    both = rating_nudge(10, "chest")
+    assert both is not None and both.code == "high"
+    assert both.reason == "10/10 is a lot of pain. Pain in your chest can have causes other than training."
+
+
+def test_the_series_rule_still_applies_and_leads() -> None:
+    rising = rating_nudge(6, series=points((24, 3), (48, 6)))
+    assert rising is not None and rising.code == "rising" and rising.previous_level == 3
+    assert rising.reason == escalation(points((24, 3), (48, 6))).reason  # type: ignore[union-attr]
+    late_chest = rating_nudge(9, "chest", points((24, 5), (80, 9)))
+    assert late_chest is not None and late_chest.code == "high_late" and late_chest.area == "chest"
+    assert late_chest.reason.endswith("Pain in your chest can have causes other than training.")
+    assert rating_nudge(5, "quads", points((24, 6), (48, 5))) is None
+
+
+def test_hours_in_plain_words() -> None:
+    assert hours_after_text(0) == "less than an hour"
+    assert hours_after_text(0.99) == "less than an hour"
+    assert hours_after_text(1.2) == "about 1 hour"
+    assert hours_after_text(1.6) == "about 2 hours"
+    assert hours_after_text(30) == "about 30 hours"
+    assert (count_hours(1), count_hours(0), count_hours(24)) == ("1 hour", "0 hours", "24 hours")
+    with pytest.raises(ValueError):
+        hours_after_text(-1)
+
+
+AREAS = st.one_of(
+    st.none(),
+    st.sampled_from(["chest", "quads", "lower back", "neck", "calves", "head", "glutes", "belly", "abs"]),
+    st.text(max_size=60),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 10),
+    AREAS,
+    st.lists(st.tuples(st.floats(0, 200, allow_nan=False), st.integers(0, 10)), max_size=5),
+)
+def test_rating_nudge_matches_the_rule(level: int, area: str | None, pairs: list[tuple[float, int]]) -> None:
+    series = points(*pairs)
+    result = rating_nudge(level, area, series)
+    from_series = escalation(series)
+    place = warning_area(area)
+    assert (result is not None) == (from_series is not None or level >= 8 or place is not None)
+    if result is None:
+        return
+    assert result.level == level and result.area == place
+    expected = from_series.code if from_series else "high" if level >= 8 else "area"
+    assert result.code == expected
+    assert result.reason and not any(word in result.reason.lower() for word in FALSE_REASSURANCE)
