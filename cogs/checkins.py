@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.db.repositories.deliveries import Delivery
+from bot.domain.soreness import count_hours, hours_after_text
 from bot.scheduling.dispatcher import Kind, Outgoing
 from bot.services.checkins import KIND, CheckinContext, CheckinService, RatingResult
 from bot.ui import COLOUR, COLOUR_WARN, reply, run_component
@@ -22,8 +23,12 @@ from bot.ui import COLOUR, COLOUR_WARN, reply, run_component
 Interaction = discord.Interaction[RepmateBot]
 
 LATE_NOTE = "*This check-in is late: Repmate was offline when it was due.*"
-NUDGE_LINE = "Run the short **Should I stop?** check: it tells ordinary soreness from warning signs."
-NUDGE_COMMAND = "Run `/shouldistop` for a short check that tells ordinary soreness from warning signs."
+NUDGE_LINE = "Run the short **Should I stop?** check: it helps you tell ordinary soreness from warning signs."
+NUDGE_BUTTON = (
+    "Run the short **Should I stop?** check (the button below, or `/shouldistop`): it helps you tell "
+    "ordinary soreness from warning signs."
+)
+RUN_CHECK_LABEL = "Run “Should I stop?”"
 
 
 def _ts(when: Any, style: str = "R") -> str:
@@ -32,9 +37,9 @@ def _ts(when: Any, style: str = "R") -> str:
 
 def checkin_embed(ctx: CheckinContext, late: bool) -> discord.Embed:
     what = f"**{ctx.routine_name}**" if ctx.routine_name else "your workout"
-    hours = round(ctx.hours_since)
+    since = "less than an hour" if ctx.hours_since < 1 else f"about **{count_hours(round(ctx.hours_since))}**"
     lines = [
-        f"It's about **{hours} hours** since {what} ({_ts(ctx.workout_at, 'f')}).",
+        f"It's {since} since {what} ({_ts(ctx.workout_at, 'f')}).",
         "How sore are the muscles you trained? Rate it from **0** (not at all) to **10** "
         "(the worst you can imagine).",
     ]
@@ -45,6 +50,12 @@ def checkin_embed(ctx: CheckinContext, late: bool) -> discord.Embed:
     return embed
 
 
+#: Ratings per row: 0–3, 4–7, 8–10 (Discord allows five buttons a row, so 0–5 can't share one),
+#: then the actions on a row of their own, so no rating sits beside the red button.
+RATINGS_PER_ROW = 4
+ACTIONS_ROW = 3
+
+
 def checkin_view(delivery_id: int) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for level in range(11):
@@ -52,7 +63,7 @@ def checkin_view(delivery_id: int) -> discord.ui.View:
             discord.ui.Button(
                 label=str(level),
                 custom_id=f"repmate:ci:rate:{delivery_id}:{level}",
-                row=0 if level < 5 else 1 if level < 10 else 2,
+                row=level // RATINGS_PER_ROW,
                 style=discord.ButtonStyle.secondary,
             )
         )
@@ -61,12 +72,14 @@ def checkin_view(delivery_id: int) -> discord.ui.View:
             label="Something feels wrong",
             custom_id=f"repmate:ci:wrong:{delivery_id}",
             style=discord.ButtonStyle.danger,
-            row=2,
+            row=ACTIONS_ROW,
         )
     )
-    view.add_item(discord.ui.Button(label="Snooze 2h", custom_id=f"repmate:ci:snooze:{delivery_id}", row=2))
     view.add_item(
-        discord.ui.Button(label="Stop check-ins", custom_id=f"repmate:ci:stop:{delivery_id}", row=2)
+        discord.ui.Button(label="Snooze 2h", custom_id=f"repmate:ci:snooze:{delivery_id}", row=ACTIONS_ROW)
+    )
+    view.add_item(
+        discord.ui.Button(label="Stop check-ins", custom_id=f"repmate:ci:stop:{delivery_id}", row=ACTIONS_ROW)
     )
     return view
 
@@ -129,7 +142,7 @@ class CheckinButton(
             embed.description = "\n".join(rating_lines(result))
             if result.escalation is not None:
                 embed.colour = COLOUR_WARN
-            label = "Run “Should I stop?”" if result.escalation else "Something feels wrong"
+            label = RUN_CHECK_LABEL if result.escalation else "Something feels wrong"
             await interaction.edit_original_response(embed=embed, view=triage_view(self.delivery_id, label))
         elif self.action == "snooze":
             await interaction.response.defer()
@@ -164,6 +177,40 @@ class CheckinButton(
         await start_triage(interaction, hours_hint=hours, guild_id=guild_id)
 
 
+class SorenessCheckButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:soreness:check:(?P<id>[0-9]{1,20})",
+):
+    """`Run “Should I stop?”` under a `/soreness rate` reply; carries the rating's id."""
+
+    def __init__(self, rating_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=RUN_CHECK_LABEL,
+                custom_id=f"repmate:soreness:check:{rating_id}",
+                style=discord.ButtonStyle.danger,
+            )
+        )
+        self.rating_id = rating_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> SorenessCheckButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._run(interaction))
+
+    async def _run(self, interaction: Interaction) -> None:
+        from cogs.triage import start_triage
+
+        bot = interaction.client
+        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
+        hours = await bot.services.checkins.triage_hint(self.rating_id, interaction.user.id)
+        await start_triage(interaction, hours_hint=hours, guild_id=interaction.guild_id)
+
+
 def _base_embed(interaction: Interaction) -> discord.Embed:
     message = interaction.message
     if message is not None and message.embeds:
@@ -193,21 +240,25 @@ class CheckinsCog(commands.Cog):
     ) -> None:
         await interaction.response.defer(ephemeral=True)
         result = await self.bot.services.checkins.rate_free(interaction.user.id, level, area)
-        where = f" ({result.rating.area})" if result.rating.area else ""
+        where = f" ({discord.utils.escape_markdown(result.rating.area)})" if result.rating.area else ""
         lines = [f"Saved: soreness **{result.rating.level}/10**{where}."]
         if result.hours_since is not None:
-            lines.append(f"That's about {round(result.hours_since)} hours after your latest workout.")
-        if result.escalation is not None:
-            lines += ["", f"⚠️ {result.escalation.reason}", NUDGE_COMMAND]
-        await reply(interaction, "\n".join(lines))
+            lines.append(f"That's {hours_after_text(result.hours_since)} after your latest workout.")
+        if result.escalation is None:
+            await reply(interaction, "\n".join(lines))
+            return
+        lines += ["", f"⚠️ {result.escalation.reason}", NUDGE_BUTTON]
+        view = discord.ui.View(timeout=None)
+        view.add_item(SorenessCheckButton(result.rating.id))
+        await reply(interaction, "\n".join(lines), view=view)
 
 
 async def setup(bot: RepmateBot) -> None:
     cog = CheckinsCog(bot)
-    bot.add_dynamic_items(CheckinButton)
+    bot.add_dynamic_items(CheckinButton, SorenessCheckButton)
     await bot.add_cog(cog)
     bot.dispatcher.register(KIND, Kind(render=cog.render, is_stale=bot.services.checkins.is_stale))
 
 
 async def teardown(bot: RepmateBot) -> None:
-    bot.remove_dynamic_items(CheckinButton)
+    bot.remove_dynamic_items(CheckinButton, SorenessCheckButton)

@@ -157,7 +157,8 @@ class CheckinService:
         followup_at = None
         if int(delivery.payload.get("offset_h", 0)) == 48 and soreness.needs_72h_checkin(level) and row:
             followup_at = await self._schedule_followup(delivery, row.performed_at)
-        return RatingResult(rating, await self._escalation(session_id), followup_at, hours)
+        nudge = await self._nudge(level, None, session_id if row is not None else None)
+        return RatingResult(rating, nudge, followup_at, hours)
 
     async def _schedule_followup(self, delivery: Delivery, workout_at: datetime) -> datetime | None:
         assert delivery.user_id is not None
@@ -175,15 +176,18 @@ class CheckinService:
         scheduled = await self._schedule(settings, session, planned)
         return scheduled.due_at
 
-    async def _escalation(self, session_id: int | None) -> soreness.Escalation | None:
-        if session_id is None:
-            return None
-        points = [
-            soreness.RatingPoint(r.hours_after, r.level)
-            for r in await self.repo.ratings_for_session(session_id)
-            if r.hours_after is not None
-        ]
-        return soreness.escalation(points) if points else None
+    async def _nudge(
+        self, level: int, area: str | None, session_id: int | None
+    ) -> soreness.Escalation | None:
+        """Whether the rating just saved should offer the triage (soreness.rating_nudge)."""
+        points = []
+        if session_id is not None:
+            points = [
+                soreness.RatingPoint(r.hours_after, r.level)
+                for r in await self.repo.ratings_for_session(session_id)
+                if r.hours_after is not None
+            ]
+        return soreness.rating_nudge(level, area, points)
 
     async def rate_free(self, user_id: int, level: int, area: str | None) -> RatingResult:
         """``/soreness rate``: about the member's latest workout of the past week, if any."""
@@ -211,7 +215,22 @@ class CheckinService:
             hours_after=hours,
             now=now,
         )
-        return RatingResult(rating, await self._escalation(session_id), None, hours)
+        return RatingResult(rating, await self._nudge(level, area, session_id), None, hours)
+
+    async def triage_hint(self, rating_id: int, user_id: int) -> float | None:
+        """Hours since the workout a free rating was about, for the triage it offered.
+
+        None when the rating belonged to no workout or is gone (deleted with the
+        member's data): the check still opens, and asks for the time itself.
+        """
+        rating = await self.repo.get_rating(rating_id)
+        if rating is None:
+            return None
+        if rating.user_id != user_id:
+            raise NotAllowed("Only the member who gave this rating can use its button.")
+        if rating.hours_after is None:
+            return None
+        return rating.hours_after + max(0.0, (self.clock() - rating.rated_at).total_seconds() / 3600)
 
     @staticmethod
     def _check_level(level: int) -> int:

@@ -216,3 +216,126 @@ async def test_soreness_rate_records_and_nudges_when_high_late(simcord_env):
     high = await w.alice.slash(w.general, "soreness rate", level=8)
     text = text_of(high.response)
     assert "8/10" in text and "/shouldistop" in text
+
+
+# -- issue 14: what a new member ran into ------------------------------------------------------
+
+RUN_CHECK = "Run “Should I stop?”"
+FALSE_REASSURANCE = ("you're fine", "you are fine", "doms", "just sore", "nothing to worry", "normal")
+
+
+def buttons(message) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    """The message's buttons as the raw payload (followups carry dicts, channel messages objects)."""
+    rows = [row if isinstance(row, dict) else row.to_dict() for row in message.components]
+    return [c for row in rows for c in row.get("components", [])]
+
+
+def labels_of(message) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.get("label") for c in buttons(message)]
+
+
+def triage_opened(result) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(text_of(m) for m in [result.response, *result.followups] if m is not None)
+
+
+async def test_a_10_in_the_chest_right_after_a_workout_offers_the_triage_at_once(simcord_env, make_bot):
+    env = simcord_env
+    w = build_world(env)
+    await log(w)
+    rated = await w.alice.slash(w.general, "soreness rate", level=10, area="chest")
+    text = text_of(rated.response)
+    assert rated.ephemeral
+    assert "Saved: soreness **10/10** (chest)." in text
+    assert "That's less than an hour after your latest workout." in text
+    assert "0 hours" not in text
+    assert "chest" in text.split("Saved")[1].split("\n", 1)[1], "the nudge says why: the area"
+    assert not any(phrase in text.lower() for phrase in FALSE_REASSURANCE)
+    assert labels_of(rated.response) == [RUN_CHECK]
+    # The button keeps working after a restart and opens the check for this member.
+    await env.restart_bot(make_bot())
+    opened = await w.alice.click(rated.response, label=RUN_CHECK)
+    assert "If you're in danger now, call" in triage_opened(opened)
+
+
+async def test_a_high_rating_at_any_time_offers_the_triage_and_a_mild_one_does_not(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await log(w)
+    await env.advance_time(HOUR + 60)
+    mild = await w.alice.slash(w.general, "soreness rate", level=5, area="quads")
+    text = text_of(mild.response)
+    assert "That's about 1 hour after your latest workout." in text
+    assert labels_of(mild.response) == []
+    high = await w.alice.slash(w.general, "soreness rate", level=8, area="quads")
+    text = text_of(high.response)
+    assert "8/10" in text and "Should I stop?" in text
+    assert labels_of(high.response) == [RUN_CHECK]
+    no_workout = await w.bob.slash(w.general, "soreness rate", level=9)
+    assert labels_of(no_workout.response) == [RUN_CHECK]
+    assert "after your latest workout" not in text_of(no_workout.response)
+
+
+@pytest.mark.parametrize("area", ["lower back", "Neck", "head", "groin", "belly", "ribs"])
+async def test_a_rating_in_a_worrying_area_offers_the_triage_even_when_low(simcord_env, area):
+    env = simcord_env
+    w = build_world(env)
+    rated = await w.alice.slash(w.general, "soreness rate", level=2, area=area)
+    text = text_of(rated.response)
+    assert labels_of(rated.response) == [RUN_CHECK]
+    assert "Should I stop?" in text
+    assert not any(phrase in text.lower() for phrase in FALSE_REASSURANCE)
+
+
+async def test_only_the_member_who_rated_can_use_the_triage_button(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    rated = await w.alice.slash(w.general, "soreness rate", level=9)
+    [button] = buttons(rated.response)
+    rating_id = int(button["custom_id"].rsplit(":", 1)[1])
+    with pytest.raises(NotAllowed):
+        await env.bot.services.checkins.triage_hint(rating_id, w.bob.id)
+
+
+async def test_a_checkin_rating_of_8_the_day_after_offers_the_triage(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await log(w)
+    await advance(env, 25)
+    first = checkins(w.alice)[0]
+    await w.alice.user.click(first, label="8")
+    after = next(m for m in w.alice.user.dm_channel.history() if m.id == first.id)
+    text = text_of(after)
+    assert "You rated your soreness 8/10" in text and "Should I stop?" in text
+    assert labels_of(after) == [RUN_CHECK]
+    opened = await w.alice.user.click(after, label=RUN_CHECK)
+    assert "If you're in danger now, call" in triage_opened(opened)
+
+
+async def test_a_checkin_rating_of_5_the_day_after_offers_no_nudge(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await log(w)
+    await advance(env, 25)
+    first = checkins(w.alice)[0]
+    await w.alice.user.click(first, label="5")
+    after = next(m for m in w.alice.user.dm_channel.history() if m.id == first.id)
+    assert "Should I stop?" not in text_of(after)
+    assert labels_of(after) == ["Something feels wrong"]
+
+
+async def test_rating_buttons_sit_in_their_own_rows_above_the_actions(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await log(w)
+    await advance(env, 25)
+    [message] = checkins(w.alice)
+    rows = [[c.label for c in row.children] for row in message.components]
+    assert rows == [
+        ["0", "1", "2", "3"],
+        ["4", "5", "6", "7"],
+        ["8", "9", "10"],
+        ["Something feels wrong", "Snooze 2h", "Stop check-ins"],
+    ]
+    ids = [c.custom_id for row in message.components for c in row.children]
+    delivery_id = ids[0].split(":")[3]
+    assert ids[:11] == [f"repmate:ci:rate:{delivery_id}:{n}" for n in range(11)], "old DMs keep working"

@@ -97,6 +97,15 @@ class CheckinRepo:
             )
         return _rating(row)
 
+    async def get_rating(self, rating_id: int) -> Rating | None:
+        async with self.db.connect() as conn:
+            row = (
+                (await conn.execute(select(soreness_ratings).where(soreness_ratings.c.id == rating_id)))
+                .mappings()
+                .first()
+            )
+        return _rating(row) if row else None
+
     async def ratings_for_session(self, session_id: int) -> list[Rating]:
         async with self.db.connect() as conn:
             rows = await conn.execute(
