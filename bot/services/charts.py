@@ -24,17 +24,19 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.domain.units import WeightSystem, kg_to_lb
 
-#: Drawn at twice the ~500 px Discord shows an embed image at, so it stays sharp on
-#: high-density screens; font sizes are in points at this DPI (9 pt ≈ 12 px as shown).
+#: Discord shows an embed's image at most 400 px wide: this draws it at 2.5 times that, so
+#: it stays sharp on dense screens, with fonts sized for the shrink (11 pt here ≈ 12 px shown).
 WIDTH_IN, HEIGHT_IN, DPI = 5.0, 2.5, 200
-#: Discord's dark theme: the embed's background, its text colours, and the brand green
-#: (a shade lighter than the embed's side bar, so the bars read against the dark).
-EMBED_BACKGROUND = "#2B2D31"
-TEXT = "#DBDEE1"
-MUTED = "#949BA4"
-GRID = "#3F4147"
+#: Discord's dark theme (as SimCord draws it): the embed's background, its text colours,
+#: and the brand green a shade lighter than the embed's side bar, so the bars stand out.
+EMBED_BACKGROUND = "#393A41"
+TEXT = "#F3F3F4"
+MUTED = "#B5BAC1"
+GRID = "#4E5058"
 BAR = "#3BB580"
-MAX_LABELS = 10
+#: At most this many week labels, and value labels over the bars up to this many weeks.
+MAX_LABELS = 7
+MAX_VALUE_LABELS = 9
 #: Leading weeks with nothing logged are left out, down to the last this many weeks.
 MIN_WEEKS = 4
 #: Fixed English month names: strftime's ``%b`` follows the host's locale.
@@ -69,11 +71,11 @@ def weekly_volume_figure(weeks: Sequence[tuple[date, float]], units: WeightSyste
     values = [kg_to_lb(v) if units == "lb" else v for _, v in shown]
     labels = [week_label(d) for d, _ in shown]
 
-    axes.set_title(title, fontsize=11, color=TEXT, loc="left", pad=10, fontweight="bold")
+    axes.set_title(title, fontsize=13, color=TEXT, loc="left", pad=10, fontweight="bold")
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.spines["bottom"].set_color(GRID)
-    axes.tick_params(labelsize=9, colors=MUTED, length=0, pad=5)
+    axes.tick_params(labelsize=11, colors=MUTED, length=0, pad=5)
     axes.yaxis.grid(True, color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
 
@@ -89,7 +91,7 @@ def weekly_volume_figure(weeks: Sequence[tuple[date, float]], units: WeightSyste
             "No volume logged",
             ha="center",
             va="center",
-            fontsize=11,
+            fontsize=13,
             color=MUTED,
             transform=axes.transAxes,
         )
@@ -106,14 +108,14 @@ def weekly_volume_figure(weeks: Sequence[tuple[date, float]], units: WeightSyste
         axes.set_xlim(-0.6, max(len(values), MIN_WEEKS) - 0.4)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _short(v)))
-        if len(values) <= 16:
-            labelled = axes.bar_label(bars, labels=[_short(v) for v in values], fontsize=8, padding=2)
+        if len(values) <= MAX_VALUE_LABELS:
+            labelled = axes.bar_label(bars, labels=[_short(v) for v in values], fontsize=10, padding=2)
             for text, value in zip(labelled, values, strict=True):
                 text.set_color(TEXT if value > 0 else MUTED)
         axes.set_ylim(0, top * 1.18)
 
     # Fixed margins instead of tight_layout(), which measures every label and doubles the time.
-    figure.subplots_adjust(left=0.075, right=0.96, top=0.85, bottom=0.12)
+    figure.subplots_adjust(left=0.105, right=0.955, top=0.83, bottom=0.13)
     return figure
 
 

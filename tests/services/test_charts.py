@@ -25,12 +25,12 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
     return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
-def test_the_chart_sits_on_the_embeds_dark_background_at_twice_the_shown_width() -> None:
+def test_the_chart_sits_on_the_embeds_dark_background_at_more_than_twice_the_shown_width() -> None:
     png = render_weekly_volume(weeks_of(0, 1200, 0, 2940, 1800), "kg", "Weekly volume (kg)")
     image = Image.open(io.BytesIO(png)).convert("RGB")
     assert image.size == (1000, 500)
     background = hex_rgb(EMBED_BACKGROUND)
-    assert background == (0x2B, 0x2D, 0x31)
+    assert background == (0x39, 0x3A, 0x41)  # Discord's dark embed, as SimCord draws it
     for corner in [(0, 0), (999, 0), (0, 499), (999, 499)]:
         assert image.getpixel(corner) == background
     # Mostly the embed's own colour, with light text and bright bars: no white box.
@@ -69,5 +69,5 @@ def test_leading_empty_weeks_are_left_out_but_the_last_month_stays() -> None:
 def test_a_year_of_weeks_keeps_its_labels_apart() -> None:
     year = [(date(2025, 1, 6) + timedelta(days=7 * i), 1000.0 + i) for i in range(53)]
     shown = [label for label in labels(year) if label]
-    assert 6 <= len(shown) <= 14
+    assert 5 <= len(shown) <= 7
     assert shown[-1] == "5 Jan"
