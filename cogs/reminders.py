@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.app import RepmateBot
 from bot.db.repositories.deliveries import Delivery
 from bot.scheduling.dispatcher import Kind, Outgoing
-from bot.services.reminders import KIND, SNOOZE_KIND, Reminder, ReminderContext
+from bot.services.reminders import KIND, SNOOZE_KIND, DoneResult, Reminder, ReminderChange, ReminderContext
 from bot.ui import COLOUR, reply, run_component
 
 Interaction = discord.Interaction[RepmateBot]
@@ -30,16 +30,17 @@ def reminder_message(ctx: ReminderContext, late: bool, *, snoozed: bool = False)
     return discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
 
 
+def _log_it(routine_id: int) -> discord.ui.Button[Any]:
+    """The planned day's `Log it` (``repmate:routine:log:<id>``, handled by ``cogs.log``)."""
+    return discord.ui.Button(
+        label="Log it", custom_id=f"repmate:routine:log:{routine_id}", style=discord.ButtonStyle.success
+    )
+
+
 def reminder_view(delivery_id: int, planned: tuple[int, str] | None) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     if planned is not None:
-        view.add_item(
-            discord.ui.Button(
-                label="Log it",
-                custom_id=f"repmate:routine:log:{planned[0]}",
-                style=discord.ButtonStyle.success,
-            )
-        )
+        view.add_item(_log_it(planned[0]))
     view.add_item(discord.ui.Button(label="Snooze 1h", custom_id=f"repmate:rem:snooze:{delivery_id}"))
     view.add_item(
         discord.ui.Button(
@@ -47,6 +48,33 @@ def reminder_view(delivery_id: int, planned: tuple[int, str] | None) -> discord.
         )
     )
     return view
+
+
+def done_reply(done: DoneResult) -> tuple[str, discord.ui.View | None]:
+    """What a reminder says after `Done`: marked, and `Log it` when the day has a plan not yet logged."""
+    if done.logged_that_day:
+        return "✅ Marked done. You've logged a workout that day.", None
+    if done.planned is None:
+        return "✅ Marked done.", None
+    name = discord.utils.escape_markdown(done.planned[1])
+    view = discord.ui.View(timeout=None)
+    view.add_item(_log_it(done.planned[0]))
+    # The click goes to cogs.log's dynamic item; a stopped view isn't kept by discord.py.
+    view.stop()
+    return f"✅ Marked done. **{name}** was planned: press **Log it** to record it.", view
+
+
+def change_note(change: ReminderChange, zone_key: str, zone_is_default: bool) -> str:
+    lines = [change.summary]
+    quiet = change.inside_quiet_hours
+    if quiet is not None:
+        lines.append(
+            f"{change.reminder.at:%H:%M} is inside your quiet hours ({quiet}); "
+            "reminders you set are still sent at the time you chose."
+        )
+    if zone_is_default:
+        lines.append(f"Times are in **{zone_key}**; set yours with `/settings timezone`.")
+    return "\n".join(lines)
 
 
 def render_reminder(reminder: Reminder) -> discord.Embed:
@@ -94,17 +122,14 @@ class ReminderButton(
             if message is not None and message.embeds
             else discord.Embed(title="Reminder", colour=COLOUR)
         )
+        view: discord.ui.View | None = None
         if self.action == "snooze":
             due = await bot.services.reminders.snooze(self.delivery_id, interaction.user.id)
             embed.description = f"Snoozed. I'll remind you again {discord.utils.format_dt(due, 'R')}."
         else:
-            delivery = await bot.services.deliveries.get(self.delivery_id)
-            if delivery is not None and delivery.user_id != interaction.user.id:
-                from bot.errors import NotAllowed
-
-                raise NotAllowed("Only the member this reminder is for can use its buttons.")
-            embed.description = "✅ Done — nice work."
-        await interaction.edit_original_response(embed=embed, view=None)
+            done = await bot.services.reminders.done(self.delivery_id, interaction.user.id)
+            embed.description, view = done_reply(done)
+        await interaction.edit_original_response(embed=embed, view=view)
 
 
 class RemindersCog(commands.GroupCog, group_name="remind", group_description="Daily reminders by DM"):
@@ -125,28 +150,29 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="Da
             embed=reminder_message(ctx, late, snoozed=True), view=reminder_view(delivery.id, ctx.planned)
         )
 
-    @app_commands.command(name="daily", description="A DM at this local time on the days you choose")
+    @app_commands.command(
+        name="daily",
+        description="A DM at this local time on the days you choose; run again to change one part",
+    )
     @app_commands.describe(
-        time="Local time as HH:MM, e.g. 07:30",
-        days="Which days, e.g. mon-fri, weekends or mon,wed,fri (default: every day)",
-        message="What the reminder says (up to 200 characters)",
+        time="Local time as HH:MM, e.g. 07:30 (needed for a new reminder; else kept)",
+        days="Which days, e.g. mon-fri, weekends or daily (new reminder: every day; else kept)",
+        message="What the reminder says, up to 200 characters (else kept)",
     )
     async def daily(
         self,
         interaction: Interaction,
-        time: app_commands.Range[str, 1, 20],
+        time: app_commands.Range[str, 1, 20] | None = None,
         days: app_commands.Range[str, 1, 60] | None = None,
         message: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         await interaction.response.defer(ephemeral=True)
-        reminder = await self.bot.services.reminders.set_daily(
+        change = await self.bot.services.reminders.set_daily(
             interaction.user.id, interaction.guild_id, time, days, message
         )
         settings = await self.bot.services.members.get(interaction.user.id)
-        note = "Reminder set."
-        if settings.zone_is_default:
-            note += f" Times are in **{settings.zone.key}**; set yours with `/settings timezone`."
-        await reply(interaction, note, embed=render_reminder(reminder))
+        note = change_note(change, settings.zone.key, settings.zone_is_default)
+        await reply(interaction, note, embed=render_reminder(change.reminder))
 
     @app_commands.command(name="show", description="Show your daily reminder")
     async def show(self, interaction: Interaction) -> None:

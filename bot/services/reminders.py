@@ -4,6 +4,10 @@ Each occurrence is a delivery of kind ``reminder`` keyed by the reminder and the
 day, so exactly one exists per chosen day; when one is settled (sent or missed) the
 next is scheduled from the APScheduler-computed next fire (DST-correct). Occurrences
 carry the reminder's version, so a changed or stopped reminder's old chain ends.
+
+Quiet hours hold back check-ins, not reminders: a reminder comes at the time the member
+chose, even inside their quiet hours (they set it on purpose), and ``/remind daily`` says
+so when that happens.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ DEFAULT_MESSAGE = "Time to train!"
 
 #: Looks up the routine planned for a member's local day (the weekly plan), if any.
 PlanLookup = Callable[[int, date], Awaitable[tuple[int, str] | None]]
+
+
+def _join(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def days_to_mask(days: frozenset[int]) -> int:
@@ -55,6 +64,54 @@ class Reminder:
     @property
     def days_text(self) -> str:
         return localtime.format_days(self.days)
+
+
+@dataclass(frozen=True)
+class ReminderChange:
+    """What ``/remind daily`` did: the reminder now, and a sentence saying what changed."""
+
+    reminder: Reminder
+    summary: str
+    #: The member's quiet hours when the reminder's time falls inside them, else None.
+    inside_quiet_hours: localtime.QuietHours | None
+
+
+def describe_change(before: Reminder | None, after: Reminder) -> str:
+    """ "Reminder set.", or what changed and what didn't:
+
+    "Reminder updated: time 07:30 → 19:00. Days (Mon–Fri) and message unchanged."
+    """
+    if before is None:
+        return "Reminder set."
+    changed: list[str] = []
+    kept: list[str] = []
+    if before.at != after.at:
+        changed.append(f"time {before.at:%H:%M} → {after.at:%H:%M}")
+    else:
+        kept.append(f"time ({after.at:%H:%M})")
+    if before.days != after.days:
+        changed.append(f"days {before.days_text} → {after.days_text}")
+    else:
+        kept.append(f"days ({after.days_text})")
+    if before.text != after.text:
+        changed.append("new message")
+    else:
+        kept.append("message")
+    if not changed:
+        return f"Nothing to change: your reminder is already at {after.at:%H:%M}, {after.days_text}."
+    summary = f"Reminder updated: {', '.join(changed)}."
+    if kept:
+        unchanged = _join(kept)
+        summary += f" {unchanged[0].upper()}{unchanged[1:]} unchanged."
+    return summary
+
+
+@dataclass(frozen=True)
+class DoneResult:
+    """After `Done` on a reminder: the routine planned that day, unless a workout is already logged."""
+
+    planned: tuple[int, str] | None
+    logged_that_day: bool
 
 
 @dataclass(frozen=True)
@@ -123,11 +180,17 @@ class ReminderService:
         raise RuntimeError(f"no free day found for reminder {row.id}")
 
     async def set_daily(
-        self, user_id: int, guild_id: int | None, at_text: str, days_text: str | None, message: str | None
-    ) -> Reminder:
+        self,
+        user_id: int,
+        guild_id: int | None,
+        at_text: str | None,
+        days_text: str | None,
+        message: str | None,
+    ) -> ReminderChange:
+        """Set the member's reminder, or change it: options not given keep their values."""
         try:
-            at = localtime.parse_hhmm(at_text)
-            days = localtime.parse_days(days_text or "")
+            at = localtime.parse_hhmm(at_text) if at_text is not None else None
+            days = localtime.parse_days(days_text) if days_text is not None else None
         except localtime.TimeInputError as exc:
             raise UserFacingError(str(exc)) from None
         if message is not None:
@@ -137,6 +200,22 @@ class ReminderService:
                 f"The reminder message is {len(message)} characters; the limit is {MESSAGE_MAX}.",
                 example="`/remind daily time:07:30 days:mon-fri message:Stretch and hydrate`",
             )
+        before = await self.show(user_id)
+        if before is None and at is None:
+            raise UserFacingError(
+                "You have no daily reminder yet, so give it a time.",
+                example="`/remind daily time:07:30 days:mon-fri`",
+            )
+        settings = await self.members.get(user_id)
+        if before is not None:
+            at = at or before.at
+            days = days if days is not None else before.days
+            message = message if message is not None else before.message
+        assert at is not None
+        days = days if days is not None else localtime.ALL_DAYS
+        inside = settings.quiet if settings.quiet.contains(at) else None
+        if before is not None and (before.at, before.days, before.message) == (at, days, message):
+            return ReminderChange(before, describe_change(before, before), inside)
         await self.deliveries.cancel(d.id for d in await self._pending(user_id))
         row = await self.repo.set_reminder(
             user_id,
@@ -147,7 +226,8 @@ class ReminderService:
             now=self.clock(),
         )
         scheduled = await self._schedule_next(row, self.clock())
-        return self._reminder(row, scheduled.due_at)
+        after = self._reminder(row, scheduled.due_at)
+        return ReminderChange(after, describe_change(before, after), inside)
 
     async def show(self, user_id: int) -> Reminder | None:
         row = await self.repo.get_reminder(user_id)
@@ -213,6 +293,28 @@ class ReminderService:
             dedupe_key=f"reminder-snooze:{delivery.id}",
         )
         return again.due_at
+
+    async def done(self, delivery_id: int, user_id: int) -> DoneResult:
+        """`Done` pressed: which routine to offer to log, if that day has one planned.
+
+        Pressing it logs nothing by itself; a workout is logged only with `Log it`. A
+        reminder that no longer exists is simply marked done.
+        """
+        delivery = await self.deliveries.get(delivery_id)
+        if delivery is None or delivery.kind not in (KIND, SNOOZE_KIND):
+            return DoneResult(None, False)
+        if delivery.user_id != user_id:
+            raise NotAllowed("Only the member this reminder is for can use its buttons.")
+        day = date.fromisoformat(delivery.payload["day"])
+        planned = await self.plan_lookup(user_id, day) if self.plan_lookup is not None else None
+        if planned is None:
+            return DoneResult(None, False)
+        zone = (await self.members.get(user_id)).zone
+        start = localtime.local_midnight_utc(day, zone)
+        end = localtime.local_midnight_utc(day + timedelta(days=1), zone)
+        if await self.repo.has_session_between(user_id, start, end):
+            return DoneResult(None, True)
+        return DoneResult(planned, False)
 
     async def snooze_context(self, delivery: Delivery) -> ReminderContext | None:
         row = await self.repo.get_reminder_by_id(int(delivery.payload["reminder_id"]))

@@ -115,7 +115,9 @@ async def test_snooze_one_hour_and_done(simcord_env):
     snoozed = reminders(w.alice)
     assert len(snoozed) == 2 and "snoozed" in (snoozed[-1].embeds[0].title or "")
     await w.alice.user.click(snoozed[-1], label="Done")
-    assert "Done" in text_of(next(m for m in w.alice.user.dm_channel.history() if m.id == snoozed[-1].id))
+    assert "Marked done." in text_of(
+        next(m for m in w.alice.user.dm_channel.history() if m.id == snoozed[-1].id)
+    )
 
 
 async def test_a_reminder_missed_by_more_than_two_hours_is_dropped_and_the_next_day_comes(
@@ -184,3 +186,97 @@ async def test_a_planned_day_names_the_routine_and_log_it_logs_it(simcord_env):
     assert history.sessions and history.sessions[0].routine_name == "Leg Day"
     pending = await env.bot.services.deliveries.for_user(w.alice.id, kinds=["checkin"])
     assert pending, "logging from the reminder schedules the check-ins"
+
+
+# -- issue 14: what a new member ran into ------------------------------------------------------
+
+
+async def test_a_reminder_set_inside_quiet_hours_says_so_and_comes_at_that_time(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    result = await w.alice.slash(w.general, "remind daily", time="06:45")  # default quiet 22:00–08:00
+    assert (
+        "06:45 is inside your quiet hours (22:00–08:00); "
+        "reminders you set are still sent at the time you chose."
+    ) in text_of(result.response)
+    await advance(env, 19)  # Fri 07:00 UTC
+    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == ["06 06:45"]
+    outside = await w.alice.slash(w.general, "remind daily", time="18:00")
+    assert "quiet hours" not in text_of(outside.response)
+
+
+async def test_changing_one_option_keeps_the_others_and_says_what_changed(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    first = await w.alice.slash(
+        w.general, "remind daily", time="07:30", days="mon-fri", message="Time to train!"
+    )
+    assert "Reminder set." in text_of(first.response)
+    again = await w.alice.slash(w.general, "remind daily", time="7pm")
+    text = text_of(again.response)
+    assert "Reminder updated: time 07:30 → 19:00. Days (Mon–Fri) and message unchanged." in text
+    shown = text_of((await w.alice.slash(w.general, "remind show")).response)
+    assert "19:00" in shown and "Mon–Fri" in shown and "Time to train!" in shown
+    days = await w.alice.slash(w.general, "remind daily", days="weekends")
+    assert "Reminder updated: days Mon–Fri → Weekends. Time (19:00) and message unchanged." in text_of(
+        days.response
+    )
+    message = await w.alice.slash(w.general, "remind daily", message="Stretch first")
+    assert "Reminder updated: new message. Time (19:00) and days (Weekends) unchanged." in text_of(
+        message.response
+    )
+    same = await w.alice.slash(w.general, "remind daily", time="19:00")
+    assert "Nothing to change" in text_of(same.response)
+    shown = text_of((await w.alice.slash(w.general, "remind show")).response)
+    assert "19:00" in shown and "Weekends" in shown and "Stretch first" in shown
+
+
+async def test_a_new_reminder_needs_a_time(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    refused = await w.alice.slash(w.general, "remind daily", days="mon-fri")
+    assert "time" in user_error(env, refused)
+    assert "no daily reminder" in text_of((await w.alice.slash(w.general, "remind show")).response)
+
+
+async def test_done_without_a_plan_says_marked_done_and_logs_nothing(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await advance(env, 1.5)
+    [dm] = reminders(w.alice)
+    await w.alice.user.click(dm, label="Done")
+    after = next(m for m in w.alice.user.dm_channel.history() if m.id == dm.id)
+    text = text_of(after)
+    assert "Marked done." in text and "nice work" not in text
+    assert [c.label for row in after.components for c in row.children] == []
+    history = await env.bot.services.workouts.history(w.alice.id, days=1)
+    assert not history.sessions
+
+
+async def test_done_on_a_planned_day_offers_log_it(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    shown = await w.alice.slash(w.general, "routine create")
+    await w.alice.submit_modal(
+        shown,
+        {
+            "routine-name": "Leg Day",
+            "routine-exercises": "Back Squat 3x5 @ 100kg",
+            "routine-notes": "",
+            "routine-tags": "",
+        },
+    )
+    await w.alice.slash(w.general, "plan set", day="thu", routine="Leg Day")  # 2026-03-05 is a Thursday
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    await advance(env, 1.5)
+    [dm] = reminders(w.alice)
+    await w.alice.user.click(dm, label="Done")
+    after = next(m for m in w.alice.user.dm_channel.history() if m.id == dm.id)
+    text = text_of(after)
+    assert "Marked done." in text and "Leg Day" in text and "nice work" not in text
+    assert [c.label for row in after.components for c in row.children] == ["Log it"]
+    assert not (await env.bot.services.workouts.history(w.alice.id, days=1)).sessions
+    await w.alice.user.click(after, label="Log it")
+    history = await env.bot.services.workouts.history(w.alice.id, days=1)
+    assert [s.routine_name for s in history.sessions] == ["Leg Day"]

@@ -128,6 +128,22 @@ class CheckinRepo:
             ).first()
         return (row[0], row[1]) if row else None
 
+    async def has_session_between(self, user_id: int, start: datetime, end: datetime) -> bool:
+        """Whether the member logged a workout performed in [start, end)."""
+        async with self.db.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(workout_sessions.c.id)
+                    .where(
+                        workout_sessions.c.user_id == user_id,
+                        workout_sessions.c.performed_at >= start,
+                        workout_sessions.c.performed_at < end,
+                    )
+                    .limit(1)
+                )
+            ).first()
+        return row is not None
+
     # -- reminders -------------------------------------------------------------------------------
 
     async def get_reminder(self, user_id: int) -> ReminderRow | None:
