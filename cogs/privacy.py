@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain.text import plural
 from bot.errors import NotAllowed
 from bot.services.privacy import Receipt, describe_counts
 from bot.ui import COLOUR_DANGER, reply, run_component
@@ -43,8 +44,11 @@ def receipt_text(receipt: Receipt) -> str:
         return "There was nothing left to delete: Repmate holds no data about you."
     lines = ["**Deleted.** Repmate no longer holds any data about you:"]
     lines += [f"• {item}" for item in describe_counts(receipt.removed)]
-    if receipt.posts:
-        lines.append(f"Your {len(receipt.posts)} shared routine post(s) now say the routine was removed.")
+    if len(receipt.posts) == 1:
+        lines.append("Your shared routine post now says the routine was removed.")
+    elif receipt.posts:
+        posts = plural(len(receipt.posts), "shared routine post")
+        lines.append(f"Your {posts} now say the routines were removed.")
     lines.append("Pending check-ins and reminders are cancelled. Using Repmate again starts afresh.")
     return "\n".join(lines)
 
@@ -101,7 +105,7 @@ async def _mark_posts_removed(bot: RepmateBot, receipt: Receipt) -> None:
             await (
                 bot.get_partial_messageable(post.channel_id)
                 .get_partial_message(post.message_id)
-                .edit(embed=removed_embed(post.name), view=post_view(post.routine_id, 0, removed=True))
+                .edit(content=None, embed=removed_embed(), view=post_view(post.routine_id, 0, removed=True))
             )
         except discord.HTTPException as exc:
             log.info("Could not mark shared routine %s removed: %s", post.routine_id, exc)
@@ -152,6 +156,11 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See
         if not listed:
             await reply(interaction, "Repmate holds no data about you; there is nothing to delete.")
             return
+        kept = (
+            ["Challenges you created stay for the others, without your name."]
+            if counts.get("challenges")
+            else []
+        )
         expires = int((self.bot.clock.now() + CONFIRM_FOR).timestamp())
         embed = discord.Embed(
             title="Delete all your Repmate data?",
@@ -163,6 +172,7 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See
                     "Your shared routines are unshared (their posts say they were removed), your "
                     "challenge results leave the leaderboards, and pending check-ins and reminders "
                     "are cancelled. Copies other members saved of your routines are theirs and stay.",
+                    *kept,
                     "Want a copy first? Run `/privacy export`.",
                 ]
             ),

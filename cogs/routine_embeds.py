@@ -12,6 +12,7 @@ import discord
 
 from bot.app import RepmateBot
 from bot.domain.routines import ExerciseLine, format_line
+from bot.domain.text import plural
 from bot.services.routines import (
     NOTES_MAX,
     Page,
@@ -51,12 +52,17 @@ def exercise_text(line: ExerciseLine, custom: bool) -> str:
 
 
 def fit_fields(embed: discord.Embed, name: str, chunks: Sequence[str], overflow: str) -> discord.Embed:
-    """Add chunks as fields while the embed stays within Discord's limits; say what was left out."""
+    """Add chunks as fields while the embed stays within Discord's limits; say what was left out.
+
+    ``overflow`` gets ``{more}``: how many lines (one per exercise) were left out, e.g.
+    ``3 more exercises``.
+    """
     for index, chunk in enumerate(chunks):
         field_name = name if index == 0 else f"{name} (continued)"
-        remaining = len(chunks) - index
         if len(embed.fields) >= FIELDS_MAX - 1 or len(embed) + len(field_name) + len(chunk) > EMBED_MAX - 200:
-            embed.add_field(name="…", value=overflow.format(n=remaining), inline=False)
+            left = sum(rest.count("\n") + 1 for rest in chunks[index:])
+            more = plural(left, "more exercise", "more exercises")
+            embed.add_field(name="…", value=overflow.format(more=more), inline=False)
             break
         embed.add_field(name=field_name, value=chunk, inline=False)
     return embed
@@ -89,9 +95,9 @@ def routine_embed(
         embed,
         f"Exercises ({count})",
         chunk_lines(lines),
-        "{n} more block(s) of exercises don't fit here; `/routine export` shows the whole routine.",
+        "{more} left out here; `/routine export` shows the whole routine.",
     )
-    footer = f"{count} exercise{'s' if count != 1 else ''}"
+    footer = plural(count, "exercise")
     if routine.custom:
         footer += f" · {len(routine.custom)} custom"
     if routine.source_routine_id is not None:
@@ -100,13 +106,17 @@ def routine_embed(
     return embed
 
 
-def removed_embed(name: str) -> discord.Embed:
-    embed = discord.Embed(
-        title=clip(f"{name} (removed)", 256),
-        description="This routine was removed by its author, so it can't be saved, logged or liked any more.",
+REMOVED_TITLE = "A routine that was removed"
+
+
+def removed_embed() -> discord.Embed:
+    """What a shared post becomes once its routine is deleted (``/routine delete`` or ``/privacy
+    delete``): nothing the member wrote stays — no name, notes, tags, exercises or mention."""
+    return discord.Embed(
+        title=REMOVED_TITLE,
+        description="Its author removed this routine, so it can't be saved, logged or liked any more.",
         colour=COLOUR_MUTED,
     )
-    return embed
 
 
 def post_view(routine_id: int, like_count: int, *, removed: bool = False) -> discord.ui.View:
@@ -145,7 +155,7 @@ def list_embed(title: str, page: Page[Routine], empty: str, *, show_author: bool
         embed.description = empty
         return embed
     for routine in page.items:
-        bits = [f"{len(routine.lines)} exercises", f"👍 {routine.like_count}"]
+        bits = [plural(len(routine.lines), "exercise"), f"👍 {routine.like_count}"]
         if show_author:
             bits.insert(0, f"by <@{routine.owner_id}>")
         if routine.tags:
@@ -156,9 +166,7 @@ def list_embed(title: str, page: Page[Routine], empty: str, *, show_author: bool
         elif routine.source_routine_id is not None:
             value += "\nsaved copy"
         embed.add_field(name=clip(routine.name, 256), value=clip(value, FIELD_MAX), inline=False)
-    embed.set_footer(
-        text=f"Page {page.page} of {page.pages} · {page.total} routine{'s' if page.total != 1 else ''}"
-    )
+    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'routine')}")
     return embed
 
 

@@ -222,6 +222,14 @@ async def send_page(
 # -- the post's buttons -----------------------------------------------------------------------------
 
 
+def jump_view(url: str) -> discord.ui.View:
+    """A link button to a shared post, rather than a raw URL in the reply."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Jump to post", style=discord.ButtonStyle.link, url=url))
+    view.stop()
+    return view
+
+
 class RoutinePostButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"repmate:routine:(?P<action>save|like):(?P<id>[0-9]{1,20})",
@@ -264,7 +272,11 @@ class RoutinePostButton(
         await interaction.client.on_member_activity(interaction.user.id, interaction.guild_id)
         result = await interaction.client.services.routines.like(self.routine_id, interaction.user.id)
         await interaction.edit_original_response(view=post_view(self.routine_id, result.like_count))
-        await reply(interaction, f"You like {quoted(result.routine.name)} ({result.like_count} 👍).")
+        if result.liked:
+            text = f"You like {quoted(result.routine.name)} ({result.like_count} 👍). Press again to undo."
+        else:
+            text = f"Like removed from {quoted(result.routine.name)} ({result.like_count} 👍)."
+        await reply(interaction, text)
 
 
 # -- the cog ----------------------------------------------------------------------------------------
@@ -313,7 +325,7 @@ class RoutinesCog(
         channel = await self._routines_channel(guild)
         existing = await self._live_post(routine)
         if existing is not None:
-            await reply(interaction, f"{quoted(routine.name)} is already shared: {existing}")
+            await reply(interaction, f"{quoted(routine.name)} is already shared.", view=jump_view(existing))
             return
         await self.bot.pacer.acquire()
         message = await channel.send(
@@ -324,7 +336,11 @@ class RoutinesCog(
         await self.service.record_share(
             routine, guild_id=guild.id, channel_id=channel.id, message_id=message.id
         )
-        await reply(interaction, f"Shared {quoted(routine.name)} in {channel.mention}: {message.jump_url}")
+        await reply(
+            interaction,
+            f"Shared {quoted(routine.name)} in {channel.mention}.",
+            view=jump_view(message.jump_url),
+        )
 
     async def _routines_channel(self, guild: discord.Guild) -> discord.TextChannel:
         config = await self.bot.services.guilds.get(guild.id)
@@ -362,8 +378,10 @@ class RoutinesCog(
     async def view(self, interaction: Interaction, name: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         routine = await self.service.get_own(interaction.user.id, name)
-        content = f"Shared here: {routine.post.url}" if routine.post else None
-        await reply(interaction, content, embed=routine_embed(routine))
+        if routine.post is not None:
+            await reply(interaction, embed=routine_embed(routine), view=jump_view(routine.post.url))
+        else:
+            await reply(interaction, embed=routine_embed(routine))
 
     @app_commands.command(name="list", description="Your routines, or the ones another member shared here")
     @app_commands.describe(member="Whose routines (default: yours)")
@@ -456,7 +474,8 @@ class RoutinesCog(
         await self.bot.pacer.acquire()
         try:
             await channel.get_partial_message(post.message_id).edit(
-                embed=removed_embed(routine.name),
+                content=None,
+                embed=removed_embed(),
                 view=post_view(routine.id, routine.like_count, removed=True),
             )
         except (discord.NotFound, discord.Forbidden):

@@ -8,34 +8,42 @@ from typing import Any
 
 from bot.db.database import Database
 from bot.db.repositories.privacy import PrivacyRepo
+from bot.domain.text import plural
 from bot.services.settings import Clock
 
 SCHEMA_VERSION = 1
 
-#: Table names as members read them in a summary.
-FRIENDLY = {
-    "members": "settings",
-    "routines": "routines",
-    "routine_likes": "likes",
-    "workout_sessions": "logged workouts",
-    "workout_sets": "logged sets",
-    "soreness_ratings": "soreness ratings",
-    "reminders": "daily reminder",
-    "deliveries": "scheduled and past check-ins and reminders",
-    "delivery_failures": "delivery notes",
-    "challenge_participants": "challenge entries",
-    "challenge_entries": "challenge results",
-    "interval_timers": "interval timers",
-    "plan_entries": "weekly plan days",
+#: Table names as members read them in a summary: (one, several).
+FRIENDLY: dict[str, tuple[str, str]] = {
+    "routines": ("routine", "routines"),
+    "routine_likes": ("like", "likes"),
+    "workout_sessions": ("logged workout", "logged workouts"),
+    "workout_sets": ("logged set", "logged sets"),
+    "soreness_ratings": ("soreness rating", "soreness ratings"),
+    "reminders": ("daily reminder", "daily reminders"),
+    "deliveries": (
+        "scheduled or past check-in or reminder",
+        "scheduled and past check-ins and reminders",
+    ),
+    "delivery_failures": ("delivery note", "delivery notes"),
+    "challenges": ("challenge you created", "challenges you created"),
+    "challenge_participants": ("challenge joined", "challenges joined"),
+    "challenge_entries": ("challenge result", "challenge results"),
+    "interval_timers": ("interval timer", "interval timers"),
+    "plan_entries": ("weekly plan day", "weekly plan days"),
 }
+#: Tables with one row per member, named without a count.
+WHOLE = {"members": "your settings"}
 
 
 @dataclass(frozen=True)
 class RemovedPost:
-    """A shared routine post to mark as removed once the data is gone."""
+    """A shared routine post to mark as removed once the data is gone.
+
+    It carries no name: the post is rewritten without any of the member's text.
+    """
 
     routine_id: int
-    name: str
     channel_id: int
     message_id: int
 
@@ -51,11 +59,18 @@ class Receipt:
 
 
 def describe_counts(counts: dict[str, int]) -> list[str]:
-    return [
-        f"{n} {FRIENDLY.get(name, name.replace('_', ' '))}"
-        for name, n in sorted(counts.items())
-        if n and "(anonymised)" not in name
-    ]
+    """``1 routine``, ``3 logged workouts``, ``your settings`` — one item per table with rows."""
+    items = []
+    for name, n in sorted(counts.items()):
+        if not n or "(anonymised)" in name:
+            continue
+        if name in WHOLE:
+            items.append(WHOLE[name])
+            continue
+        words = name.replace("_", " ")
+        one, several = FRIENDLY.get(name, (words, words))
+        items.append(plural(n, one, several))
+    return items
 
 
 class PrivacyService:
@@ -83,7 +98,10 @@ class PrivacyService:
     async def delete(self, user_id: int) -> Receipt:
         """Remove everything in one transaction; safe to call again (nothing left: empty receipt)."""
         async with self.db.begin() as conn:
-            posts = tuple(RemovedPost(*post) for post in await self.repo.shared_posts(conn, user_id))
+            posts = tuple(
+                RemovedPost(routine_id, channel_id, message_id)
+                for routine_id, _name, channel_id, message_id in await self.repo.shared_posts(conn, user_id)
+            )
             removed = await self.repo.delete(conn, user_id)
         return Receipt(removed, posts)
 

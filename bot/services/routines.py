@@ -18,8 +18,15 @@ from typing import Generic, Literal, TypeVar
 
 from bot.db.repositories.routines import NewRoutine, RoutineRepo, RoutineRow
 from bot.domain.exercises import Catalogue, default_catalogue
-from bot.domain.routines import ExerciseLine, RoutineNotationError, format_routine, parse_routine
+from bot.domain.routines import (
+    ExerciseLine,
+    RoutineNotationError,
+    WeightUnit,
+    format_routine,
+    parse_routine,
+)
 from bot.errors import NotAllowed, NotFound, UserFacingError
+from bot.services.settings import MemberSettingsService
 
 Clock = Callable[[], datetime]
 Sort = Literal["new", "top"]
@@ -31,8 +38,11 @@ TAG_MAX = 20
 PAGE_SIZE = 5
 LIBRARY_PAGE_SIZE = 10
 
-_TAG_RE = re.compile(r"[a-z0-9-]+")
 _TAG_SPLIT_RE = re.compile(r"[\s,;]+")
+TAG_RULE = (
+    f"tags are up to {TAG_MAX} characters of letters (any alphabet), digits and hyphens, "
+    "e.g. `legs`, `грудь` or `full-body`"
+)
 EXAMPLE_NOTATION = "Back Squat 3x5 @ 100kg rest 3m\nRomanian Deadlift 3x8-10 @ 60kg RPE 8\nPlank 3x45s"
 EXAMPLE_LINE = "`Back Squat 3x5 @ 100kg rest 3m`"
 
@@ -99,6 +109,8 @@ class Page(Generic[T]):
 class LikeResult:
     routine: Routine
     like_count: int
+    #: True when the press added a like, False when it took the member's like back.
+    liked: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,18 +161,43 @@ def clean_notes(raw: str | None) -> str | None:
     return notes or None
 
 
+def normalise_tag(word: str) -> str:
+    """A tag as stored and compared: NFC, lower-cased by Unicode's rules (``str.lower``).
+
+    ``lower`` rather than ``casefold``: a tag is shown back as written, and casefold
+    would turn ``straße`` into ``strasse``; both sides of a browse go through here, so
+    ``#ГРУДЬ`` finds ``грудь``. NFC makes an accent typed as a combining mark match the
+    precomposed letter.
+    """
+    nfc = unicodedata.normalize("NFC", word.lstrip("#"))
+    return unicodedata.normalize("NFC", nfc.lower())
+
+
+def valid_tag(tag: str) -> bool:
+    """Letters of any script (with their combining marks, but not first), decimal digits, hyphens."""
+    if not tag or len(tag) > TAG_MAX:
+        return False
+    for index, ch in enumerate(tag):
+        category = unicodedata.category(ch)
+        if ch == "-" or category == "Nd" or category.startswith("L"):
+            continue
+        if category.startswith("M") and index > 0:
+            continue
+        return False
+    return True
+
+
 def clean_tags(raw: str | None) -> tuple[str, ...]:
-    """Tags from free text: ``Legs, #strength beginner`` → ``("legs", "strength", "beginner")``."""
+    """Tags from free text: ``Legs, #strength Грудь`` → ``("legs", "strength", "грудь")``."""
     tags: list[str] = []
     for word in _TAG_SPLIT_RE.split((raw or "").strip()):
-        tag = word.lstrip("#").lower()
+        tag = normalise_tag(word)
         if not tag:
             continue
-        if len(tag) > TAG_MAX or not _TAG_RE.fullmatch(tag):
-            shown = tag[: TAG_MAX + 5].replace("`", "'")
+        if not valid_tag(tag):
+            shown = _printable(tag[: TAG_MAX + 5])
             raise UserFacingError(
-                f"The tag `{shown}` isn't allowed: tags are up to {TAG_MAX} characters of "
-                "lowercase letters, digits and hyphens.",
+                f"The tag `{shown}` isn't allowed: {TAG_RULE}.",
                 example="`legs, strength, full-body`",
             )
         if tag not in tags:
@@ -180,13 +217,26 @@ def clean_tag_filter(raw: str | None) -> str | None:
     return tags[0] if tags else None
 
 
-def parse_notation(text: str) -> tuple[ExerciseLine, ...]:
-    """The parsed routine, or an error naming each bad line (nothing is saved)."""
+def _printable(text: str) -> str:
+    """Member text safe inside inline code: no backticks, nothing invisible."""
+    return "".join(
+        "'" if ch == "`" else (ch if ch.isprintable() and not ch.isspace() else "\ufffd") for ch in text
+    )
+
+
+def parse_notation(
+    text: str, default_unit: WeightUnit | None = None, *, label: str | None = "Line"
+) -> tuple[ExerciseLine, ...]:
+    """The parsed routine, or an error naming each bad line (nothing is saved).
+
+    ``default_unit`` is the member's unit for a load written without one; ``label``
+    is how a problem's position is named (``Line 2``, ``Exercise 2``, or not at all).
+    """
     try:
-        return tuple(parse_routine(text))
+        return tuple(parse_routine(text, default_unit=default_unit))
     except RoutineNotationError as err:
         raise UserFacingError(
-            f"The exercises didn't read as a routine, so nothing was saved:\n{err.summary()}",
+            f"The exercises didn't read as a routine, so nothing was saved:\n{err.summary(label=label)}",
             example=f"one exercise per line, like {EXAMPLE_LINE}",
         ) from None
 
@@ -215,10 +265,26 @@ def free_name(base: str, taken: set[str]) -> str:
 
 
 class RoutineService:
-    def __init__(self, repo: RoutineRepo, clock: Clock, catalogue: Catalogue | None = None) -> None:
+    def __init__(
+        self,
+        repo: RoutineRepo,
+        clock: Clock,
+        catalogue: Catalogue | None = None,
+        *,
+        members: MemberSettingsService | None = None,
+    ) -> None:
         self.repo = repo
         self.clock = clock
         self.catalogue = catalogue or default_catalogue()
+        #: Where a member's kg/lb setting comes from (a load written without a unit is in it);
+        #: without it every load must name its unit.
+        self.members = members
+
+    async def default_unit(self, user_id: int) -> WeightUnit | None:
+        """The unit of a load the member writes without one: their ``/settings units``."""
+        if self.members is None:
+            return None
+        return "lb" if (await self.members.get(user_id)).units == "lb" else "kg"
 
     # -- building --------------------------------------------------------------------------------
 
@@ -245,16 +311,24 @@ class RoutineService:
             created_at=row.created_at,
         )
 
-    def validate(self, name: str, notation: str, notes: str | None = None, tags: str | None = None) -> Draft:
+    def validate(
+        self,
+        name: str,
+        notation: str,
+        notes: str | None = None,
+        tags: str | None = None,
+        *,
+        default_unit: WeightUnit | None = None,
+    ) -> Draft:
         """Check everything before writing anything; raises UserFacingError on the first problem."""
         clean = clean_name(name)
-        lines = parse_notation(notation)
+        lines = parse_notation(notation, default_unit)
         return Draft(clean, name_key(clean), lines, clean_notes(notes), clean_tags(tags))
 
     async def create(
         self, owner_id: int, name: str, notation: str, notes: str | None = None, tags: str | None = None
     ) -> Routine:
-        draft = self.validate(name, notation, notes, tags)
+        draft = self.validate(name, notation, notes, tags, default_unit=await self.default_unit(owner_id))
         row = await self.repo.add(
             NewRoutine(
                 owner_id=owner_id,
@@ -374,18 +448,18 @@ class RoutineService:
     # -- other members' routines -----------------------------------------------------------------
 
     async def like(self, routine_id: int, user_id: int) -> LikeResult:
+        """The ``Like`` button: likes the routine, or takes the member's like back when they
+        already liked it (each member counts once)."""
         routine = await self.get(routine_id)
         if routine.owner_id == user_id:
             raise NotAllowed(
                 "That's your own routine; likes are for other members' routines.",
                 example="`/routine browse sort:top` to find routines to like",
             )
-        if not await self.repo.like(routine_id, user_id, self.clock()):
-            raise UserFacingError(
-                f"You already like {quoted(routine.name)}; each member likes a routine once.",
-                example="`Save a copy` keeps it in your library",
-            )
-        return LikeResult(routine, await self.repo.like_count(routine_id))
+        liked = await self.repo.like(routine_id, user_id, self.clock())
+        if not liked:
+            await self.repo.unlike(routine_id, user_id)
+        return LikeResult(routine, await self.repo.like_count(routine_id), liked)
 
     async def save_copy(self, routine_id: int, user_id: int) -> Routine:
         original = await self.get(routine_id)

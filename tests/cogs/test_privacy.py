@@ -71,15 +71,15 @@ async def test_delete_removes_everything_unshares_and_leaves_others_alone(simcor
     bob_before = await env.bot.services.privacy.export(w.bob.id)
     shown = await w.alice.slash(w.general, "privacy delete")
     text = text_of(shown.response)
-    assert "Delete all your Repmate data?" in text and "1 routines" in text
+    assert "Delete all your Repmate data?" in text and "• 1 routine\n" in text
     second = await w.alice.slash(w.general, "privacy delete")
     await w.alice.click(shown.response, label="Delete everything")
     receipt = text_of(next(m for m in w.general.history(viewer=w.alice) if m.id == shown.response.id))
     assert "Deleted." in receipt and "shared routine post" in receipt
     after = await env.bot.services.privacy.export(w.alice.id)
     assert all(rows == [] for rows in after["tables"].values()), after["tables"]
-    post = next(m for m in w.routines.history() if "alice legs" in text_of(m))
-    assert "(removed)" in text_of(post)
+    post = next(m for m in w.routines.history() if "removed" in text_of(m))
+    assert "alice legs" not in text_of(post)
     assert all(c.disabled for row in post.components for c in row.children)
     bob_after = await env.bot.services.privacy.export(w.bob.id)
     assert bob_after["tables"] == bob_before["tables"]
@@ -160,3 +160,46 @@ async def test_delete_takes_challenge_entries_off_the_leaderboard_and_keeps_the_
     listed = text_of((await w.bob.slash(w.general, "challenge list")).response)
     assert "May AMRAP" in listed, "the creator's challenge stays for everyone, anonymised"
     assert str(w.admin.id) not in json.dumps((await env.bot.services.privacy.export(w.admin.id))["tables"])
+
+
+async def test_after_deletion_the_shared_post_shows_no_member_text_and_counts_read_right(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await w.admin.slash(w.general, "setup channels", routines=w.routines, challenges=w.challenges)
+    shown = await w.alice.slash(w.general, "routine create")
+    await w.alice.submit_modal(
+        shown,
+        {
+            "routine-name": "Push @everyone",
+            "routine-exercises": "Zercher Hold 3x20s",
+            "routine-notes": "after my shoulder surgery",
+            "routine-tags": "rehab",
+        },
+    )
+    await w.alice.slash(w.general, "routine share", name="Push @everyone")
+    post = w.routines.last_message
+    await w.admin.slash(
+        w.general,
+        "challenge create",
+        name="May AMRAP",
+        program="amrap 12",
+        start="now",
+        end="2026-05-10 10:00",
+    )
+    await env.advance_time(5)
+    await w.alice.slash(w.general, "challenge join", name="May AMRAP")
+
+    asked = await w.alice.slash(w.general, "privacy delete")
+    summary = text_of(asked.response)
+    assert "1 routine\n" in summary and "1 routines" not in summary, summary
+    assert "1 challenge joined" in summary and "entries" not in summary, summary
+    await w.alice.click(asked.response, label="Delete everything")
+    receipt = text_of(next(m for m in w.general.history(viewer=w.alice) if m.id == asked.response.id))
+    assert "Your shared routine post now says" in receipt and "post(s)" not in receipt, receipt
+
+    removed = next(m for m in w.routines.history() if m.id == post.id)
+    shown_text = text_of(removed)
+    assert removed.embeds[0].title == "A routine that was removed"
+    for private in ("Push", "everyone", "shoulder", "rehab", "Zercher", str(w.alice.id)):
+        assert private not in shown_text, private
+    assert all(c.disabled for row in removed.components for c in row.children)

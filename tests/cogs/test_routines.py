@@ -192,8 +192,10 @@ async def test_liking_counts_once_per_member_and_updates_the_button(simcord_env)
     assert first.followups[-1].ephemeral
     assert buttons(refetch(w.routines, post))[like_id].label == "Like (1)"
 
-    twice = await w.bob.click(post, custom_id=like_id)
-    assert "already like" in text_of(twice.followups[-1])
+    cara = w.guild.add_member(env.create_user("cara"))
+    await cara.click(post, custom_id=like_id)
+    assert buttons(refetch(w.routines, post))[like_id].label == "Like (2)", "one like per member"
+    await cara.click(post, custom_id=like_id)  # pressed again: cara's like is taken back
     assert buttons(refetch(w.routines, post))[like_id].label == "Like (1)"
 
     own = await w.alice.click(post, custom_id=like_id)
@@ -425,7 +427,7 @@ def test_even_pathological_routines_stay_within_embed_limits():
         like_count=0,
         created_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
-    for embed in (routine_embed(routine), routine_embed(routine, shared_by=2), removed_embed(routine)):
+    for embed in (routine_embed(routine), routine_embed(routine, shared_by=2), removed_embed()):
         assert len(embed) <= 6000 and len(embed.fields) <= 25
         assert len(embed.title or "") <= 256 and len(embed.description or "") <= 4096
         assert all(len(f.value or "") <= 1024 and len(f.name or "") <= 256 for f in embed.fields)
@@ -433,3 +435,89 @@ def test_even_pathological_routines_stay_within_embed_limits():
     assert "/routine export" in (shown.fields[-1].value or ""), (
         "what doesn't fit is pointed to, not dropped silently"
     )
+
+
+async def test_a_post_removed_by_routine_delete_keeps_no_member_text(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await configure(w)
+    await create(
+        w, w.alice, "Alice Secret Legs", "Zercher Hold 3x20s", **{NOTES: "my knee op", TAGS: "rehab"}
+    )
+    post = await share(w, w.alice, "Alice Secret Legs")
+    await w.alice.slash(w.general, "routine delete", name="Alice Secret Legs")
+    edited = refetch(w.routines, post)
+    shown = text_of(edited)
+    assert edited.embeds[0].title == "A routine that was removed"
+    for private in ("Alice Secret Legs", "my knee op", "rehab", "Zercher", str(w.alice.id)):
+        assert private not in shown, private
+    assert not edited.content
+    assert all(b.disabled for b in buttons(edited).values())
+    await env.bot.close()
+
+
+async def test_pressing_like_again_takes_the_like_back(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await configure(w)
+    await create(w, w.alice, "Leg Day")
+    post = await share(w, w.alice, "Leg Day")
+    routine = await env.bot.services.routines.get_own(w.alice.id, "Leg Day")
+    like_id = f"repmate:routine:like:{routine.id}"
+
+    await w.bob.click(post, custom_id=like_id)
+    assert buttons(refetch(w.routines, post))[like_id].label == "Like (1)"
+    again = await w.bob.click(post, custom_id=like_id)
+    said = again.followups[-1]
+    assert said.ephemeral and "Like removed" in text_of(said), text_of(said)
+    assert buttons(refetch(w.routines, post))[like_id].label == "Like (0)"
+    third = await w.bob.click(post, custom_id=like_id)
+    assert "You like `Leg Day`" in text_of(third.followups[-1])
+    assert buttons(refetch(w.routines, post))[like_id].label == "Like (1)"
+    await env.bot.close()
+
+
+async def test_tags_in_any_script_are_accepted_and_browsable(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await configure(w)
+    result = await create(w, w.alice, "Грудь", "Bench Press 3x5", **{TAGS: "Грудь, #Kraft-Übung, 脚, 5x5"})
+    assert "Saved" in text_of(result.response), text_of(result.response)
+    routine = await env.bot.services.routines.get_own(w.alice.id, "Грудь")
+    assert routine.tags == ("грудь", "kraft-übung", "脚", "5x5")
+    await share(w, w.alice, "Грудь")
+    found = await w.bob.slash(w.general, "routine browse", tag="ГРУДЬ")
+    assert [f.name for f in found.response.embeds[0].fields] == ["Грудь"]
+    bad = await create(w, w.alice, "Arms", "Curl 3x10", **{TAGS: "big_guns!"})
+    text = text_of(bad.response)
+    assert "letters (any alphabet), digits and hyphens" in text, text
+    assert "lowercase" not in text and "`грудь`" in text
+    await env.bot.close()
+
+
+async def test_share_answers_with_a_jump_to_post_button(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await configure(w)
+    await create(w, w.alice, "Leg Day")
+    result = await w.alice.slash(w.general, "routine share", name="Leg Day")
+    post = w.routines.last_message
+    assert "Shared `Leg Day`" in text_of(result.response)
+    for answer in (result, await w.alice.slash(w.general, "routine share", name="Leg Day")):
+        shown = next(m for m in w.general.history(viewer=w.alice) if m.id == answer.response.id)
+        assert post.jump_url not in text_of(shown) and "https://" not in text_of(shown)
+        [link] = [c for row in shown.components for c in row.children]
+        assert link.label == "Jump to post" and link.style is discord.ButtonStyle.link
+        assert link.url == post.jump_url
+    assert "already shared" in text_of(answer.response)
+    await env.bot.close()
+
+
+async def test_counts_in_lists_read_in_the_right_number(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await create(w, w.alice, "Arms", "Curl 3x10")
+    mine = await w.alice.slash(w.general, "routine list")
+    text = text_of(mine.response)
+    assert "1 exercise ·" in text and "1 exercises" not in text and "1 routine" in text
+    await env.bot.close()

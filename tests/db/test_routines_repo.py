@@ -108,6 +108,22 @@ async def test_browse_filters_by_whole_tags_and_sorts_by_new_or_likes(db: Databa
     assert await repo.liked_by(ids["A"], [BOB, 5]) == {BOB}
 
 
+async def test_a_like_can_be_taken_back_and_tags_in_any_script_filter(db: Database) -> None:
+    repo = RoutineRepo(db)
+    row = await repo.add(routine(ALICE, "Грудь", tags=("грудь", "kraft-übung")), T0)
+    other = await repo.add(routine(ALICE, "Other", tags=("грудь-2",)), T0)
+    assert row is not None and other is not None
+    await repo.set_shared(row.id, guild_id=10, channel_id=11, message_id=100, now=T0)
+    await repo.set_shared(other.id, guild_id=10, channel_id=11, message_id=101, now=T0)
+    rows, total = await repo.browse(10, tag="грудь", sort="new", offset=0, limit=10)
+    assert [r.name for r in rows] == ["Грудь"] and total == 1
+    assert await repo.like(row.id, BOB, T0)
+    assert await repo.unlike(row.id, BOB)
+    assert not await repo.unlike(row.id, BOB), "nothing left to take back"
+    assert await repo.like_count(row.id) == 0
+    assert await repo.like(row.id, BOB, T0), "and it can be liked again"
+
+
 async def test_deleting_a_routine_takes_its_likes_and_detaches_copies_and_sessions(db: Database) -> None:
     repo, workouts = RoutineRepo(db), WorkoutRepo(db)
     original = await repo.add(routine(ALICE, "Leg Day"), T0)

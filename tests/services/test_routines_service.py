@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import pytest_asyncio
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.db.database import Database
 from bot.db.repositories.routines import RoutineRepo
@@ -16,6 +18,7 @@ from bot.services.routines import (
     clean_tags,
     free_name,
     name_key,
+    valid_tag,
 )
 
 ALICE, BOB, CARA = 101, 202, 303
@@ -126,11 +129,13 @@ async def test_share_records_and_delete_returns_the_post(routines: RoutineServic
     assert "removed by its author" in caught.value.message
 
 
-async def test_likes_once_per_member_never_your_own(routines: RoutineService) -> None:
+async def test_likes_once_per_member_toggle_and_never_your_own(routines: RoutineService) -> None:
     routine = await routines.create(ALICE, "Leg Day", "Plank 3x45s")
+    first = await routines.like(routine.id, BOB)
+    assert (first.like_count, first.liked) == (1, True)
+    again = await routines.like(routine.id, BOB)
+    assert (again.like_count, again.liked) == (0, False), "a second press takes the like back"
     assert (await routines.like(routine.id, BOB)).like_count == 1
-    with pytest.raises(UserFacingError, match="already like"):
-        await routines.like(routine.id, BOB)
     with pytest.raises(NotAllowed):
         await routines.like(routine.id, ALICE)
     assert (await routines.like(routine.id, CARA)).like_count == 2
@@ -183,3 +188,43 @@ async def test_browse_and_library_pages(routines: RoutineService) -> None:
     assert [r.name for r in library.items] == ["R10", "R11"] and library.pages == 2
     assert (await routines.shared_by(ALICE, 2)).total == 0
     assert (await routines.library(BOB)).items == ()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Грудь, #НОГИ", ("грудь", "ноги")),
+        ("Kraft-Übung 脚 ΟΔΟΣ", ("kraft-übung", "脚", "οδος")),
+        ("योग", ("योग",)),  # Devanagari: a vowel sign is a combining mark after the letter
+        ("straße 5x5", ("straße", "5x5")),
+        ("cafe\u0301 café", ("café",)),  # an accent typed as a combining mark is the same tag
+    ],
+)
+def test_tags_accept_letters_of_any_script_lower_cased(raw: str, expected: tuple[str, ...]) -> None:
+    assert clean_tags(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["big_guns", "pr!", "💪", "a\u200bb", "\u0301x", "x" * 21, "²"])
+def test_a_bad_tag_is_refused_saying_what_a_tag_may_hold(raw: str) -> None:
+    with pytest.raises(UserFacingError) as caught:
+        clean_tags(raw)
+    assert "letters (any alphabet), digits and hyphens" in caught.value.message
+    assert "`грудь`" in caught.value.message and caught.value.example
+
+
+TAG_CHARS = st.characters(categories=["L", "M", "Nd", "P", "S", "Z", "C"], exclude_characters=",; \t\n")
+
+
+@given(st.text(TAG_CHARS, min_size=1, max_size=25))
+def test_a_tag_is_accepted_exactly_when_it_is_letters_digits_and_hyphens(word: str) -> None:
+    """Whatever is typed, a tag is refused with the rule or stored in a form that is stable,
+    lower-case and holds nothing but letters (with marks), digits and hyphens."""
+    try:
+        tags = clean_tags(word)
+    except UserFacingError as error:
+        assert "letters (any alphabet), digits and hyphens" in error.message
+        return
+    for tag in tags:
+        assert valid_tag(tag) and tag == tag.lower()
+        assert clean_tags(tag) == (tag,), "cleaning is idempotent, so a browse filter finds the tag"
+        assert "%" not in tag and "_" not in tag and "," not in tag

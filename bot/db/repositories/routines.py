@@ -147,7 +147,8 @@ class RoutineRepo:
         """Routines shared in a server, newest or most liked first."""
         query = _select().where(routines.c.guild_id == guild_id, routines.c.message_id.is_not(None))
         if tag:
-            # Tags are [a-z0-9-] only, so they carry no LIKE wildcards.
+            # Tags hold only letters, marks, digits and hyphens (see services.routines.valid_tag),
+            # so they carry no LIKE wildcards and no comma.
             query = query.where((literal(",") + routines.c.tags + literal(",")).contains(f",{tag},"))
         if sort == "top":
             query = query.order_by(_LIKES.desc(), routines.c.shared_at.desc(), routines.c.id.desc())
@@ -214,6 +215,16 @@ class RoutineRepo:
                     routine_likes,
                     {"routine_id": routine_id, "user_id": user_id, "created_at": now},
                     keys=["routine_id", "user_id"],
+                )
+            )
+        return bool(result.rowcount)
+
+    async def unlike(self, routine_id: int, user_id: int) -> bool:
+        """Take a member's like back; False when they had not liked the routine."""
+        async with self.db.begin() as conn:
+            result = await conn.execute(
+                delete(routine_likes).where(
+                    routine_likes.c.routine_id == routine_id, routine_likes.c.user_id == user_id
                 )
             )
         return bool(result.rowcount)
