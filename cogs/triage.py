@@ -87,17 +87,25 @@ def intro_embed(flow: TriageFlow, care: CareDetails) -> discord.Embed:
     return discord.Embed(description=flow.intro(emergency_number=care.emergency_number), colour=COLOUR_WARN)
 
 
-def step_embed(flow: TriageFlow) -> discord.Embed:
-    """The current step: its "Step n of 4" title, what to do, and the full questions."""
-    none = flow.rules.flow.none_of_these
-    not_sure = flow.rules.flow.not_sure_some
+def step_embed(flow: TriageFlow, *, full: bool = False) -> discord.Embed:
+    """The current step: its "Step n of 4" title, what to do, and the questions.
+
+    A checklist shows each bold label with the question's first clause beside it, so a
+    member in distress can scan it; ``full`` shows every question in full instead.
+    """
+    labels = flow.rules.flow
+    none = labels.none_of_these
     if flow.questions:
-        if flow.marking_unsure:
-            how = "Pick the ones you're not sure about in the menu."
+        how = (
+            f"Mark what applies to you in **{labels.applies}** and anything you're unsure of in "
+            f"**{labels.not_sure}**, then press **{labels.continue_label}**. "
+            f"If none of them apply, press **{none}**."
+        )
+        if full:
+            questions = "\n\n".join(f"**{rule.label}.** {rule.question}" for rule in flow.questions)
         else:
-            how = f"Tick any that apply in the menu, or press **{none}** or **{not_sure}**."
-        questions = "\n\n".join(f"**{rule.label}.** {rule.question}" for rule in flow.questions)
-        description = f"{how}\n\n{questions}"
+            questions = "\n".join(f"**{rule.label}** — {rule.brief}" for rule in flow.questions)
+        description = f"{how}\n\n{questions}{_marked_line(flow)}"
     elif flow.stage in (Stage.WHERE, Stage.KIND):
         description = f"**{flow.context_question}**\nPick all that fit in the menu, or press **{none}**."
     else:
@@ -105,6 +113,20 @@ def step_embed(flow: TriageFlow) -> discord.Embed:
     return discord.Embed(
         title=f"{flow.step_label} · {flow.step_name}", description=description, colour=COLOUR
     )
+
+
+def _marked_line(flow: TriageFlow) -> str:
+    """What the member has marked on this checklist so far, in the rule set's labels."""
+    parts = []
+    if flow.applies:
+        parts.append(f"**{flow.rules.flow.applies}:** " + ", ".join(_labels(flow, flow.applies)))
+    if flow.not_sure:
+        parts.append(f"**{flow.rules.flow.not_sure}:** " + ", ".join(_labels(flow, flow.not_sure)))
+    return "\n\n" + "\n".join(parts) if parts else ""
+
+
+def _labels(flow: TriageFlow, rule_ids: tuple[str, ...]) -> list[str]:
+    return [flow.rules.rule(rule_id).label for rule_id in rule_ids]
 
 
 def outcome_embed(outcome: Outcome) -> discord.Embed:
@@ -145,6 +167,8 @@ class TriageView(RepmateView):
         self.token = secrets.token_hex(6)
         self.message: discord.WebhookMessage | None = None
         self._last: discord.Interaction[Any] | None = None
+        #: Whether the checklists show every question in full (the member's choice, kept across steps).
+        self.full = False
         self.build()
 
     # -- components -------------------------------------------------------------------------
@@ -165,17 +189,18 @@ class TriageView(RepmateView):
             return
         nav_row = 1
         if flow.questions:
-            options = [
-                discord.SelectOption(label=clip(rule.label, _SELECT_LABEL_LIMIT), value=rule.id)
-                for rule in flow.questions
-            ]
-            if flow.marking_unsure:
-                self._select("Pick the ones you're not sure about", options, flow.mark_unsure)
-            else:
-                self._select("Tick any that apply", options, flow.tick)
-                self._button(labels.none_of_these, 1, flow.none_of_these)
-                self._button(labels.not_sure_some, 1, flow.not_sure_about_some)
-                nav_row = 2
+            self._checklist_select(labels.applies, 0, flow.applies, flow.mark_applies)
+            self._checklist_select(labels.not_sure, 1, flow.not_sure, flow.mark_not_sure)
+            self._button(
+                labels.continue_label,
+                2,
+                flow.proceed,
+                style=discord.ButtonStyle.primary,
+                disabled=not flow.has_marks,
+            )
+            self._button(labels.none_of_these, 2, flow.none_of_these, disabled=flow.has_marks)
+            self._button(labels.short_list if self.full else labels.full_questions, 2, self.toggle_full)
+            nav_row = 3
         elif flow.stage in (Stage.WHERE, Stage.KIND):
             options = [
                 discord.SelectOption(label=clip(choice.label, _SELECT_LABEL_LIMIT), value=choice.id)
@@ -187,20 +212,50 @@ class TriageView(RepmateView):
         else:
             choose = flow.choose_time if flow.stage is Stage.TIME else flow.choose_improving
             choices: tuple[Choice, ...] = flow.context_choices
+            # Rows of even length, so no choice stands alone beside the navigation.
+            rows = math.ceil(len(choices) / _BUTTONS_PER_ROW)
+            per_row = math.ceil(len(choices) / rows)
             for n, choice in enumerate(choices):
-                self._button(choice.label, n // _BUTTONS_PER_ROW, partial(choose, choice.id))
-            nav_row = math.ceil(len(choices) / _BUTTONS_PER_ROW)
+                self._button(choice.label, n // per_row, partial(choose, choice.id))
+            nav_row = rows
         if flow.can_go_back:
             self._button(BACK_LABEL, nav_row, flow.back)
         if flow.has_started:
             self._button(START_OVER_LABEL, nav_row, flow.start_over)
 
-    def _button(self, label: str, row: int, apply: Callable[[], None]) -> None:
+    def toggle_full(self) -> None:
+        self.full = not self.full
+
+    def _checklist_select(
+        self, placeholder: str, row: int, marked: tuple[str, ...], mark: Callable[[list[str]], None]
+    ) -> None:
+        """One of a checklist's two menus: label and first clause per item, marks kept as defaults."""
+        options = [
+            discord.SelectOption(
+                label=clip(rule.label, _SELECT_LABEL_LIMIT),
+                value=rule.id,
+                description=clip(rule.brief, _SELECT_LABEL_LIMIT),
+                default=rule.id in marked,
+            )
+            for rule in self.flow.questions
+        ]
+        self._select(placeholder, options, mark, row=row, min_values=0)
+
+    def _button(
+        self,
+        label: str,
+        row: int,
+        apply: Callable[[], None],
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+    ) -> None:
         button: discord.ui.Button[TriageView] = discord.ui.Button(
             label=clip(label, 80),
             custom_id=self.custom_id(),
-            style=discord.ButtonStyle.secondary,
+            style=style,
             row=row,
+            disabled=disabled,
         )
 
         async def pressed(interaction: discord.Interaction[Any]) -> None:
@@ -214,14 +269,17 @@ class TriageView(RepmateView):
         placeholder: str,
         options: list[discord.SelectOption],
         apply: Callable[[list[str]], None],
+        *,
+        row: int = 0,
+        min_values: int = 1,
     ) -> None:
         select: discord.ui.Select[TriageView] = discord.ui.Select(
             custom_id=self.custom_id(),
-            placeholder=placeholder,
-            min_values=1,
+            placeholder=clip(placeholder, 150),
+            min_values=min_values,
             max_values=len(options),
             options=options,
-            row=0,
+            row=row,
         )
 
         async def picked(interaction: discord.Interaction[Any]) -> None:
@@ -233,9 +291,10 @@ class TriageView(RepmateView):
     # -- screens ----------------------------------------------------------------------------
 
     def embeds(self) -> list[discord.Embed]:
+        step = step_embed(self.flow, full=self.full)
         if self.flow.shows_intro:
-            return [intro_embed(self.flow, self.care), step_embed(self.flow)]
-        return [step_embed(self.flow)]
+            return [intro_embed(self.flow, self.care), step]
+        return [step]
 
     async def apply(self, interaction: discord.Interaction[Any], action: Callable[[], None]) -> None:
         """Run one press through the flow and show where it leads."""

@@ -7,19 +7,23 @@ the stop-early rules and going back, is tested without a client.
 
 Steps, as the rule set numbers them ("Step n of 4"):
 
-1. the emergency checklist (E1–E10): tick any that apply, "None of these", or "Not sure
-   about some" followed by marking which ones. Any yes stops at Emergency; any "not sure"
-   stops at See a clinician. Nothing asked later could change either, so nothing is asked.
-2. the see-a-clinician checklist (S1–S5, S7–S10), the same way; anything marked stops at
+1. the emergency checklist (E1–E12): in one step the member marks the items that apply
+   and the items they are not sure about (an item in both counts as yes), then Continue;
+   or "None of these". Any yes stops at Emergency, whatever else is marked; any "not sure"
+   (with no yes) stops at See a clinician. Nothing asked later could change either, so
+   nothing is asked.
+2. the see-a-clinician checklist (S1–S5, S7–S13), the same way; anything marked stops at
    See a clinician.
 3. context: time since the workout (skipped when the caller knows it), getting better,
-   where it is and what kind of pain. Where and what kind are not sent to the engine: they
-   are echoed in the outcome and only skip keep-going questions the rule set says they rule
-   out. Emergency and see-a-clinician questions are never skipped.
-4. the last checklist (R1–R3, O1, O2 less the ruled-out ones), then the outcome.
+   where it is and what kind of pain. Where and what kind are echoed in the outcome and
+   used for safety, never to lower a level: a choice may answer a see-a-clinician rule yes
+   (one spot on a bone: S4, which ends the flow there), rule out a keep-going question, or
+   be needed for one to be asked. Emergency and see-a-clinician questions are never skipped.
+4. the last checklist (R1–R3, O1, O2 less the skipped ones), the same way, then the outcome.
 
-There is no silent default: each checklist needs a tick, "None of these", or marked
-"not sure" items before the flow moves on.
+There is no silent default: each checklist needs marked items and Continue, or "None of
+these", before the flow moves on; and "None of these" is refused while items are marked,
+so a yes is never dropped.
 """
 
 from __future__ import annotations
@@ -77,7 +81,10 @@ class _State:
     """One moment of the flow; going back restores an earlier one exactly."""
 
     stage: Stage
-    marking_unsure: bool = False
+    applies: tuple[str, ...] = ()
+    """Items of the current checklist marked "these apply to me" (not yet answered)."""
+    not_sure: tuple[str, ...] = ()
+    """Items of the current checklist marked "not sure about these" (not yet answered)."""
     answers: Mapping[str, Answer] = field(default_factory=dict)
     time_choice: str | None = None
     hours: float | None = None
@@ -115,9 +122,19 @@ class TriageFlow:
         return self._state.stage
 
     @property
-    def marking_unsure(self) -> bool:
-        """True on the screen where the member marks which items they are not sure about."""
-        return self._state.marking_unsure
+    def applies(self) -> tuple[str, ...]:
+        """The current checklist's items marked as applying, in table order."""
+        return self._state.applies
+
+    @property
+    def not_sure(self) -> tuple[str, ...]:
+        """The current checklist's items marked not sure (and not also as applying)."""
+        return tuple(rule_id for rule_id in self._state.not_sure if rule_id not in self._state.applies)
+
+    @property
+    def has_marks(self) -> bool:
+        """Whether anything is marked on the current checklist (Continue then applies)."""
+        return bool(self._state.applies or self._state.not_sure)
 
     @property
     def is_done(self) -> bool:
@@ -212,35 +229,52 @@ class TriageFlow:
 
     # -- checklists ------------------------------------------------------------------------
 
-    def tick(self, rule_ids: Iterable[str]) -> None:
-        """The member ticked these items on the current checklist (yes); the others are no.
+    def mark_applies(self, rule_ids: Iterable[str]) -> None:
+        """The items of the current checklist that apply, as the menu now shows them (may be none).
 
-        On the emergency and see-a-clinician checklists any tick goes straight to the
-        outcome; on the last checklist the outcome follows anyway.
+        Marking is not answering: the member can change the marks until Continue.
         """
-        stage = self._require_checklist(marking_unsure=False)
-        picked = self._picked(rule_ids, stage)
-        self._answer_checklist(stage, {rule_id: True for rule_id in picked}, stop=True)
+        stage = self._require_checklist()
+        self._state = replace(self._state, applies=self._marked(rule_ids, stage))
+
+    def mark_not_sure(self, rule_ids: Iterable[str]) -> None:
+        """The items of the current checklist the member is not sure about (may be none)."""
+        stage = self._require_checklist()
+        self._state = replace(self._state, not_sure=self._marked(rule_ids, stage))
+
+    def proceed(self) -> None:
+        """Continue: the marked items are answered (yes beats not sure), every other item no.
+
+        On the emergency and see-a-clinician checklists anything marked goes straight to
+        the outcome; on the last checklist the outcome follows anyway.
+        """
+        stage = self._require_checklist()
+        if not self.has_marks:
+            raise FlowError("Mark at least one item, or press None of these.")
+        marked: dict[str, Answer] = {rule_id: UNSURE for rule_id in self._state.not_sure}
+        marked.update({rule_id: True for rule_id in self._state.applies})
+        self._answer_checklist(stage, marked)
+
+    def answer(self, *, yes: Iterable[str] = (), unsure: Iterable[str] = ()) -> None:
+        """Mark these items and continue: one checklist step in a single call."""
+        self.mark_applies(yes)
+        self.mark_not_sure(unsure)
+        self.proceed()
 
     def none_of_these(self) -> None:
-        """None of the items on the current checklist apply, or none of the where/kind choices."""
+        """None of the items on the current checklist apply, or none of the where/kind choices.
+
+        Refused while items are marked: the member clears them first, so a yes given on this
+        screen is never dropped by a press on the wrong button.
+        """
         state = self._state
-        if state.stage in (Stage.WHERE, Stage.KIND) and not state.marking_unsure:
+        if state.stage in (Stage.WHERE, Stage.KIND):
             self._choose_pain(state.stage, ())
             return
-        stage = self._require_checklist(marking_unsure=False)
-        self._answer_checklist(stage, {}, stop=False)
-
-    def not_sure_about_some(self) -> None:
-        """Open the screen for marking which items of the current checklist are uncertain."""
-        self._require_checklist(marking_unsure=False)
-        self._advance(replace(self._state, marking_unsure=True))
-
-    def mark_unsure(self, rule_ids: Iterable[str]) -> None:
-        """The member is not sure about these items (at least one); the others are no."""
-        stage = self._require_checklist(marking_unsure=True)
-        picked = self._picked(rule_ids, stage)
-        self._answer_checklist(stage, {rule_id: UNSURE for rule_id in picked}, stop=True)
+        stage = self._require_checklist()
+        if self.has_marks:
+            raise FlowError("Some items are marked: clear them first, or press Continue.")
+        self._answer_checklist(stage, {})
 
     # -- context ---------------------------------------------------------------------------
 
@@ -331,12 +365,12 @@ class TriageFlow:
         self._state = new
 
     def _require(self, stage: Stage) -> None:
-        if self._state.stage is not stage or self._state.marking_unsure:
+        if self._state.stage is not stage:
             raise FlowError(f"That answer belongs to another step (now at {self._state.stage.value}).")
 
-    def _require_checklist(self, *, marking_unsure: bool) -> Stage:
+    def _require_checklist(self) -> Stage:
         stage = self._state.stage
-        if stage not in _CHECKLISTS or self._state.marking_unsure is not marking_unsure:
+        if stage not in _CHECKLISTS:
             raise FlowError(f"That answer belongs to another step (now at {stage.value}).")
         return stage
 
@@ -347,22 +381,21 @@ class TriageFlow:
             ids = tuple(rule_id for rule_id in ids if rule_id not in skipped)
         return ids
 
-    def _picked(self, rule_ids: Iterable[str], stage: Stage) -> tuple[str, ...]:
+    def _marked(self, rule_ids: Iterable[str], stage: Stage) -> tuple[str, ...]:
+        """The marked ids in table order; an id not asked on this step is refused."""
         asked = self._checklist_ids(stage, self._state)
-        picked = tuple(dict.fromkeys(rule_ids))
-        if not picked:
-            raise FlowError("Pick at least one item, or use None of these.")
+        picked = set(rule_ids)
         for rule_id in picked:
             if rule_id not in asked:
                 raise FlowError(f"{rule_id!r} is not a question on this step.")
-        return picked
+        return tuple(rule_id for rule_id in asked if rule_id in picked)
 
-    def _answer_checklist(self, stage: Stage, marked: Mapping[str, Answer], *, stop: bool) -> None:
+    def _answer_checklist(self, stage: Stage, marked: Mapping[str, Answer]) -> None:
         """Record a whole checklist at once: the marked items as given, every other item no."""
         answers = dict(self._state.answers)
         for rule_id in self._checklist_ids(stage, self._state):
             answers[rule_id] = marked.get(rule_id, False)
-        if stage is Stage.LAST or (stop and marked and stage in _STOPS_EARLY):
+        if stage is Stage.LAST or (marked and stage in _STOPS_EARLY):
             after = Stage.OUTCOME
         elif stage is Stage.EMERGENCY:
             after = Stage.CLINICIAN
@@ -372,15 +405,26 @@ class TriageFlow:
         context_given = self._state.context_given or after in (Stage.TIME, Stage.IMPROVING)
         self._advance(
             replace(
-                self._state, stage=after, marking_unsure=False, answers=answers, context_given=context_given
+                self._state,
+                stage=after,
+                applies=(),
+                not_sure=(),
+                answers=answers,
+                context_given=context_given,
             )
         )
 
     def _choose_pain(self, stage: Stage, ids: tuple[str, ...]) -> None:
+        # Context is used for safety, never to lower a level: a choice that answers a
+        # see-a-clinician rule yes settles the outcome, so nothing more is asked.
+        raised = self.rules.context.sets(ids)
+        answers = {**self._state.answers, **{rule_id: True for rule_id in raised}}
         if stage is Stage.WHERE:
-            self._advance(replace(self._state, stage=Stage.KIND, where=ids))
+            after = Stage.OUTCOME if raised else Stage.KIND
+            self._advance(replace(self._state, stage=after, where=ids, answers=answers))
         else:
-            self._advance(replace(self._state, stage=Stage.LAST, kind=ids))
+            after = Stage.OUTCOME if raised else Stage.LAST
+            self._advance(replace(self._state, stage=after, kind=ids, answers=answers))
 
     @staticmethod
     def _pain_ids(choice_ids: Iterable[str], choices: tuple[PainChoice, ...], what: str) -> tuple[str, ...]:

@@ -69,7 +69,7 @@ def assess(
 ) -> Assessment:
     """Decide the triage outcome for a member's answers (TRIAGE.md §4).
 
-    ``answers`` maps rule ids (E1…E10, S1…S10, R1…R3, O1, O2) to True, False, "unsure" or
+    ``answers`` maps rule ids (E1…E12, S1…S13, R1…R3, O1, O2) to True, False, "unsure" or
     None; ``hours_since_workout`` is a number of hours ≥ 0 or None; ``improving`` is True,
     False or None. Anything else raises ValueError, because a silently misread answer could
     turn a warning sign into "keep going". ``rules`` defaults to the shipped rule set.
@@ -123,7 +123,8 @@ def _fires_at(
 
 
 def _lasting_by_context(rule: Rule, hours: float | None, improving: bool | None, context: Context) -> bool:
-    """Soreness that is not easing after three days, or still there after a week, needs a check.
+    """Soreness not easing from day four (peak soreness at 72 h is ordinary), or still there
+    after a week, needs a check.
 
     With ``improving`` unknown only the one-week limit applies: the member is still
     reporting the symptom, but there is no sign it is stuck.
@@ -131,7 +132,7 @@ def _lasting_by_context(rule: Rule, hours: float | None, improving: bool | None,
     if rule.id != context.lasting_rule or hours is None:
         return False
     return (
-        hours > context.not_improving_after_hours and improving is False
+        hours >= context.not_improving_from_hours and improving is False
     ) or hours >= context.lasting_after_hours
 
 
@@ -152,7 +153,7 @@ def _check_answers(answers: object, ruleset: RuleSet) -> None:
     for rule_id, value in answers.items():
         if not isinstance(rule_id, str) or rule_id not in known:
             raise ValueError(
-                f"Unknown rule id {rule_id!r}: use E1…E10, S1…S10, R1…R3, O1 or O2, "
+                f"Unknown rule id {rule_id!r}: use E1…E12, S1…S13, R1…R3, O1 or O2, "
                 "for example {'E1': True}."
             )
         # Identity checks on purpose: 1 and 0 compare equal to True and False but are not answers.

@@ -6,7 +6,13 @@ the rule set; this module only orders, fills in and sizes it.
 
 The order follows TRIAGE.md §6: for an emergency the action is the very first line, then
 what to do now (most urgent first), which answers led here, when to re-check and what to
-do if it gets worse, where to get help, and last the not-a-diagnosis line. Text a server
+do if it gets worse, where to get help, and last the not-a-diagnosis line.
+
+An emergency outcome gives one action: the leading rule's own advice comes first, other
+emergency advice follows without repeating a sentence already said, and nothing of a lower
+level (a nurse line, a re-check, an "if it gets worse") mixes in; the emergency number
+comes before any clinician text. A keep-going outcome leads with its rule's advice rather
+than restating the level's summary. Text a server
 admin or member supplies can be long, so everything is trimmed to fit Discord's embed
 limits, and the part that can never be trimmed away is the emergency number.
 """
@@ -46,6 +52,9 @@ _MAX_NUMBER = 100
 """The emergency number is a server setting; a runaway value must not crowd out the advice."""
 
 _ELLIPSIS = "…"
+_CONTINUED = "(continued)"
+LED_HERE_FIELDS = 2
+"""Every answer that led here fits in up to two fields, so none is cut off (30 rules with "not sure")."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class Outcome:
     care: str
     disclaimer: str
     headings: OutcomeText
+    rules_version: str = ""
 
     @property
     def description(self) -> str:
@@ -76,8 +86,12 @@ class Outcome:
     @property
     def fields(self) -> tuple[tuple[str, str], ...]:
         """(name, value) pairs in embed order; empty ones are left out, as Discord rejects them."""
+        led = _chunks(self.led_here, FIELD_VALUE_LIMIT)
         pairs = (
-            (self.headings.led_here, _bullets(self.led_here)),
+            *(
+                (self.headings.led_here if i == 0 else f"{self.headings.led_here} {_CONTINUED}", c)
+                for i, c in enumerate(led)
+            ),
             (self.headings.context, self.context_echo or ""),
             (self.headings.recheck, self.recheck),
             (self.headings.if_worse, self.if_worse),
@@ -87,8 +101,10 @@ class Outcome:
 
     @property
     def footer(self) -> str:
-        """The not-a-diagnosis line, said once, after everything else."""
-        return self.disclaimer
+        """The not-a-diagnosis line, said once, after everything else, and the rule set's version."""
+        if not self.rules_version:
+            return self.disclaimer
+        return f"{self.disclaimer}\n{self.headings.rule_set.format(version=self.rules_version)}"
 
     @property
     def total_chars(self) -> int:
@@ -120,12 +136,17 @@ def build_outcome(
     fill = {"emergency_number": number}
     level_text = rules.level_text(assessment.level)
 
-    meaning = level_text.meaning.format(**fill)
-    first_line = f"**{meaning}**" if assessment.level == "emergency" else meaning
+    emergency = assessment.level == "emergency"
     advice = _advice(assessment, rules, fill)
+    if emergency or (assessment.level == "continue" and advice):
+        # The rule's own advice is the action (emergency) or already says what the level means.
+        first_line, advice = (f"**{advice[0]}**" if emergency else advice[0]), advice[1:]
+    else:
+        first_line = level_text.meaning.format(**fill)
     led_here = _led_here(assessment, rules)
     recheck = _recheck(assessment, rules, level_text.recheck).format(**fill)
-    if_worse = level_text.if_worse.format(**fill)
+    # An emergency has one instruction, to act now: no "if it gets worse" after it.
+    if_worse = "" if emergency else level_text.if_worse.format(**fill)
     emergency_line = rules.text.outcome.emergency_number_line.format(**fill)
     clinician = _clean(clinician_text)
     url = _clean(clinician_url)
@@ -141,15 +162,22 @@ def build_outcome(
             context_echo=_clip(echo, echo_budget) or None,
             recheck=_clip(recheck, FIELD_VALUE_LIMIT),
             if_worse=_clip(if_worse, FIELD_VALUE_LIMIT),
-            care=_care(clinician, url, emergency_line, care_budget),
-            disclaimer=_clip(rules.text.disclaimer, FOOTER_LIMIT),
+            care=_care(clinician, url, emergency_line, care_budget, number_first=emergency),
+            disclaimer=_clip(rules.text.disclaimer, FOOTER_LIMIT - 50),
             headings=rules.text.outcome,
+            rules_version=assessment.rules_version,
         )
 
     # Start from each part's own limit, then give up space where it matters least:
     # the member's own echo, then the server's clinician text, then the list of answers,
     # and only last the advice itself.
-    budgets = [DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, FIELD_VALUE_LIMIT, FIELD_VALUE_LIMIT]
+    # Less than two full fields, so whole lines always split into at most two (a line is under 100).
+    budgets = [
+        DESCRIPTION_LIMIT,
+        LED_HERE_FIELDS * (FIELD_VALUE_LIMIT - 100),
+        FIELD_VALUE_LIMIT,
+        FIELD_VALUE_LIMIT,
+    ]
     outcome = assemble(*budgets)
     for index in (3, 2, 1, 0):
         excess = outcome.total_chars - TOTAL_LIMIT
@@ -176,6 +204,8 @@ def intro_text(rules: RuleSet, *, emergency_number: str | None) -> str:
 def _advice(assessment: Assessment, rules: RuleSet, fill: dict[str, str]) -> tuple[str, ...]:
     if not assessment.fired:
         return (rules.text.nothing_fired.format(**fill),)
+    if assessment.level == "emergency":
+        return _emergency_advice(assessment, rules, fill)
     out = []
     for rule_id, fired_level in assessment.fired[:MAX_ADVICE_IN_FULL]:
         rule = rules.rule(rule_id)
@@ -185,6 +215,29 @@ def _advice(assessment: Assessment, rules: RuleSet, fill: dict[str, str]) -> tup
         else:
             out.append(rule.advice.format(**fill))
     return tuple(out)
+
+
+def _emergency_advice(assessment: Assessment, rules: RuleSet, fill: dict[str, str]) -> tuple[str, ...]:
+    """Only the emergency rules' advice, most urgent first, each sentence said once.
+
+    Advice of a lower level (a nurse line for a sign the member was unsure about) would
+    mix a second instruction into an emergency, so it shows only in "what led here".
+    """
+    said: set[str] = set()
+    out: list[str] = []
+    emergency_ids = [rule_id for rule_id, level in assessment.fired if level == "emergency"]
+    for rule_id in emergency_ids[:MAX_ADVICE_IN_FULL]:
+        sentences = [s for s in _sentences(rules.rule(rule_id).advice.format(**fill)) if s not in said]
+        said.update(sentences)
+        if sentences:
+            out.append(" ".join(sentences))
+    return tuple(out)
+
+
+def _sentences(text: str) -> list[str]:
+    """Split advice into sentences at ". " so a sentence two rules share is said once."""
+    parts = text.replace(". ", ".\n").split("\n")
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _led_here(assessment: Assessment, rules: RuleSet) -> tuple[str, ...]:
@@ -204,8 +257,11 @@ def _recheck(assessment: Assessment, rules: RuleSet, default: str) -> str:
     return default
 
 
-def _care(clinician: str, url: str, emergency_line: str, budget: int) -> str:
-    """Clinician text, link and emergency number; the number line always survives trimming."""
+def _care(clinician: str, url: str, emergency_line: str, budget: int, *, number_first: bool) -> str:
+    """Clinician text, link and emergency number; the number line always survives trimming.
+
+    For an emergency the number comes first, before any clinician text.
+    """
     budget = min(max(budget, len(emergency_line)), FIELD_VALUE_LIMIT)
     emergency_line = _clip(emergency_line, budget)
     room = budget - len(emergency_line)
@@ -217,7 +273,10 @@ def _care(clinician: str, url: str, emergency_line: str, budget: int) -> str:
         text = _clip(clinician, room - 1)
         if text:
             lines.insert(0, text)
-    lines.append(emergency_line)
+    if number_first:
+        lines.insert(0, emergency_line)
+    else:
+        lines.append(emergency_line)
     return "\n".join(lines)
 
 
@@ -253,6 +312,20 @@ def _fit_lines(lines: tuple[str, ...], budget: int) -> tuple[str, ...]:
     if len(_bullets((*out, _ELLIPSIS))) <= budget:
         out.append(_ELLIPSIS)
     return tuple(out)
+
+
+def _chunks(lines: tuple[str, ...], limit: int) -> list[str]:
+    """The bulleted lines as field values of at most ``limit`` characters, split between lines."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if current and len(_bullets((*current, line))) > limit:
+            out.append(_bullets(tuple(current)))
+            current = []
+        current.append(line)
+    if current:
+        out.append(_bullets(tuple(current))[:limit])
+    return out
 
 
 def _bullets(lines: tuple[str, ...]) -> str:

@@ -50,8 +50,8 @@ LEVELS: tuple[Level, ...] = ("emergency", "clinician", "rest", "continue")
 
 #: Every rule id the rule set must define, in table order.
 RULE_IDS: tuple[str, ...] = (
-    *(f"E{i}" for i in range(1, 11)),
-    *(f"S{i}" for i in range(1, 11)),
+    *(f"E{i}" for i in range(1, 13)),
+    *(f"S{i}" for i in range(1, 14)),
     *(f"R{i}" for i in range(1, 4)),
     "O1",
     "O2",
@@ -64,11 +64,16 @@ DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 _STATUSES = ("draft", "signed-off")
 _VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 _MAX_LABEL = 50
+_MAX_BRIEF = 100
+"""A select option's description: Discord allows 100 characters."""
+_IDS_TEXT = "E1…E12, S1…S13, R1…R3, O1, O2"
 _MAX_TEXT = 1000
 """Any one text must fit a Discord embed field (1024) with room for the filled-in number."""
 _EMERGENCY_NUMBER = "emergency_number"
 
 # Phrases that would reassure falsely (TRIAGE.md §6); they may never appear in member text.
+_ELLIPSIS = "…"
+
 _FORBIDDEN_PHRASES = ("you're fine", "you are fine", "just doms")
 
 
@@ -99,6 +104,8 @@ class Rule:
     id: str
     level: Level
     label: str
+    brief: str
+    """The question's first clause, for the checklist and a select option's description."""
     question: str
     trigger: str
     advice: str
@@ -129,6 +136,8 @@ class OutcomeText:
     care: str
     emergency_number_line: str
     unsure_mark: str
+    rule_set: str
+    """The footer line naming the rule set's version ({version})."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +173,12 @@ class Flow:
     """The order the questions are asked in, and the flow's buttons and labels."""
 
     step_counter: str
+    applies: str
+    not_sure: str
+    continue_label: str
     none_of_these: str
-    not_sure_some: str
+    full_questions: str
+    short_list: str
     entry_button: str
     steps: tuple[Step, ...]
 
@@ -198,11 +211,18 @@ class ImprovingChoice:
 
 @dataclass(frozen=True)
 class PainChoice:
-    """A where/what-kind option: echoed back, and able to skip keep-going questions it rules out."""
+    """A where/what-kind option: echoed back, and used for safety (never to lower a level).
+
+    ``sets`` are see-a-clinician rules the choice answers yes (one spot on a bone: S4);
+    ``rules_out`` are keep-going questions it rules out; ``offers`` are keep-going
+    questions asked only when a choice offering them was picked.
+    """
 
     id: str
     label: str
     rules_out: frozenset[str]
+    sets: frozenset[str] = frozenset()
+    offers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -211,7 +231,7 @@ class Context:
 
     lasting_rule: str
     soreness_rule: str
-    not_improving_after_hours: float
+    not_improving_from_hours: float
     lasting_after_hours: float
     soreness_window_hours: float
     time_question: str
@@ -224,16 +244,32 @@ class Context:
     kind: tuple[PainChoice, ...]
 
     def ruled_out(self, choice_ids: Iterable[str]) -> frozenset[str]:
-        """Rule ids the flow may skip given the where/what-kind choices picked.
+        """Keep-going rule ids the flow skips given the where/what-kind choices picked.
 
-        Unknown ids are ignored rather than raised: a stale button must never block a member
-        from reaching an outcome, and skipping less only means asking one more question.
+        A question some choice rules out is skipped when that choice was picked; a question
+        some choice offers is skipped unless such a choice was picked. Unknown ids are
+        ignored rather than raised: a stale button must never block a member from reaching
+        an outcome.
         """
+        picked = set(choice_ids)
+        choices = (*self.where, *self.kind)
+        out: set[str] = set()
+        offered: set[str] = set()
+        for choice in choices:
+            if choice.id in picked:
+                out |= choice.rules_out
+                offered |= choice.offers
+        for choice in choices:
+            out |= choice.offers - offered
+        return frozenset(out)
+
+    def sets(self, choice_ids: Iterable[str]) -> frozenset[str]:
+        """See-a-clinician rule ids the picked choices answer yes (TRIAGE.md §5 step 3)."""
         picked = set(choice_ids)
         out: set[str] = set()
         for choice in (*self.where, *self.kind):
             if choice.id in picked:
-                out |= choice.rules_out
+                out |= choice.sets
         return frozenset(out)
 
 
@@ -523,9 +559,7 @@ class _Reader:
             if not isinstance(rule_id, str):
                 raise self.fail(f"[[rules]] entry {index + 1} has no string 'id'")
             if rule_id not in RULE_IDS:
-                raise self.fail(
-                    "is not a rule of the rule set (ids are E1…E10, S1…S10, R1…R3, O1, O2)", rule_id
-                )
+                raise self.fail(f"is not a rule of the rule set (ids are {_IDS_TEXT})", rule_id)
             if rule_id in seen:
                 raise self.fail("appears more than once", rule_id)
             seen.append(rule_id)
@@ -543,7 +577,7 @@ class _Reader:
         self.table(
             item,
             where,
-            ("id", "level", "label", "question", "trigger", "advice", "sources"),
+            ("id", "level", "label", "brief", "question", "trigger", "advice", "sources"),
             ("recheck",),
             rule_id,
         )
@@ -560,11 +594,24 @@ class _Reader:
         recheck = None
         if "recheck" in item:
             recheck = self.text(item, "recheck", where, rule_id=rule_id, placeholders=[_EMERGENCY_NUMBER])
+        question = self.text(item, "question", where, rule_id=rule_id)
+        brief = self.text(item, "brief", where, rule_id=rule_id)
+        if len(brief) > _MAX_BRIEF:
+            raise self.fail(
+                f"has a brief of {len(brief)} characters; keep it to {_MAX_BRIEF} or fewer", rule_id
+            )
+        if not question.startswith(brief.removesuffix(_ELLIPSIS)):
+            raise self.fail(
+                "has a brief that is not the start of its question (copy the question's first "
+                "clause, ending in … where it is cut)",
+                rule_id,
+            )
         return Rule(
             id=rule_id,
             level=expected,
             label=self.label(item, where, rule_id),
-            question=self.text(item, "question", where, rule_id=rule_id),
+            brief=brief,
+            question=question,
             trigger=self.text(item, "trigger", where, rule_id=rule_id, member_facing=False),
             advice=self.text(item, "advice", where, rule_id=rule_id, placeholders=[_EMERGENCY_NUMBER]),
             sources=tuple(sources),
@@ -592,7 +639,16 @@ class _Reader:
         outcome = self.table(
             text["outcome"],
             "[text.outcome]",
-            ("led_here", "context", "recheck", "if_worse", "care", "emergency_number_line", "unsure_mark"),
+            (
+                "led_here",
+                "context",
+                "recheck",
+                "if_worse",
+                "care",
+                "emergency_number_line",
+                "unsure_mark",
+                "rule_set",
+            ),
         )
         ow = "[text.outcome]"
         return Texts(
@@ -622,12 +678,27 @@ class _Reader:
                     outcome, "emergency_number_line", ow, placeholders=number, required_placeholders=number
                 ),
                 unsure_mark=self.text(outcome, "unsure_mark", ow),
+                rule_set=self.text(
+                    outcome, "rule_set", ow, placeholders=["version"], required_placeholders=["version"]
+                ),
             ),
         )
 
     def flow(self, value: object, rules: tuple[Rule, ...], context: Context) -> Flow:
         flow = self.table(
-            value, "[flow]", ("step_counter", "none_of_these", "not_sure_some", "entry_button", "steps")
+            value,
+            "[flow]",
+            (
+                "step_counter",
+                "applies",
+                "not_sure",
+                "continue",
+                "none_of_these",
+                "full_questions",
+                "short_list",
+                "entry_button",
+                "steps",
+            ),
         )
         where = "[flow]"
         steps: list[Step] = []
@@ -652,13 +723,17 @@ class _Reader:
                 raise self.fail("is never asked by any flow step", rule.id)
         emergency_ids = tuple(rule.id for rule in rules if rule.level == "emergency")
         if steps[0].rule_ids != emergency_ids:
-            raise self.fail("flow step 1 must ask all the emergency questions, E1 to E10 in order, first")
+            raise self.fail("flow step 1 must ask all the emergency questions, E1 to E12 in order, first")
         return Flow(
             step_counter=self.text(
                 flow, "step_counter", where, placeholders=["n", "total"], required_placeholders=["n", "total"]
             ),
+            applies=self.text(flow, "applies", where),
+            not_sure=self.text(flow, "not_sure", where),
+            continue_label=self.text(flow, "continue", where),
             none_of_these=self.text(flow, "none_of_these", where),
-            not_sure_some=self.text(flow, "not_sure_some", where),
+            full_questions=self.text(flow, "full_questions", where),
+            short_list=self.text(flow, "short_list", where),
             entry_button=self.text(flow, "entry_button", where),
             steps=tuple(steps),
         )
@@ -670,7 +745,7 @@ class _Reader:
             (
                 "lasting_rule",
                 "soreness_rule",
-                "not_improving_after_hours",
+                "not_improving_from_hours",
                 "lasting_after_hours",
                 "soreness_window_hours",
                 "time_question",
@@ -692,7 +767,7 @@ class _Reader:
         if soreness not in by_id or by_id[soreness].level != "continue":
             raise self.fail("[context] 'soreness_rule' must be a keep-going rule id such as \"O1\"")
         not_improving = self.hours(
-            ctx["not_improving_after_hours"], "[context] 'not_improving_after_hours'", allow_zero=False
+            ctx["not_improving_from_hours"], "[context] 'not_improving_from_hours'", allow_zero=False
         )
         lasting_after = self.hours(
             ctx["lasting_after_hours"], "[context] 'lasting_after_hours'", allow_zero=False
@@ -701,12 +776,13 @@ class _Reader:
             ctx["soreness_window_hours"], "[context] 'soreness_window_hours'", allow_zero=False
         )
         if not_improving > lasting_after:
-            raise self.fail("[context] 'not_improving_after_hours' must not exceed 'lasting_after_hours'")
+            raise self.fail("[context] 'not_improving_from_hours' must not exceed 'lasting_after_hours'")
         continue_ids = {rule.id for rule in rules if rule.level == "continue"}
+        clinician_ids = {rule.id for rule in rules if rule.level == "clinician"} - {lasting}
         return Context(
             lasting_rule=lasting,
             soreness_rule=soreness,
-            not_improving_after_hours=not_improving,
+            not_improving_from_hours=not_improving,
             lasting_after_hours=lasting_after,
             soreness_window_hours=window,
             time_question=self.text(ctx, "time_question", where),
@@ -715,8 +791,8 @@ class _Reader:
             kind_question=self.text(ctx, "kind_question", where),
             time=self.time_choices(ctx["time"]),
             improving=self.improving_choices(ctx["improving"]),
-            where=self.pain_choices(ctx["where"], "context.where", continue_ids),
-            kind=self.pain_choices(ctx["kind"], "context.kind", continue_ids),
+            where=self.pain_choices(ctx["where"], "context.where", continue_ids, clinician_ids),
+            kind=self.pain_choices(ctx["kind"], "context.kind", continue_ids, clinician_ids),
         )
 
     def time_choices(self, value: object) -> tuple[TimeChoice, ...]:
@@ -753,23 +829,37 @@ class _Reader:
             raise self.fail("[[context.improving]] needs a better, a same-or-worse and a not-sure choice")
         return tuple(out)
 
-    def pain_choices(self, value: object, name: str, continue_ids: set[str]) -> tuple[PainChoice, ...]:
+    def pain_choices(
+        self, value: object, name: str, continue_ids: set[str], clinician_ids: set[str]
+    ) -> tuple[PainChoice, ...]:
         seen: set[str] = set()
         out = []
         for n, item in enumerate(self.array_of_tables(value, f"[[{name}]]"), start=1):
             where = f"[[{name}]] entry {n}"
-            self.table(item, where, ("id", "label"), ("rules_out",))
+            self.table(item, where, ("id", "label"), ("rules_out", "offers", "sets"))
+            keep_going = ", ".join(sorted(continue_ids))
             rules_out = item.get("rules_out", [])
             if not isinstance(rules_out, list) or not all(r in continue_ids for r in rules_out):
                 raise self.fail(
-                    f"{where} may only rule out keep-going questions ({', '.join(sorted(continue_ids))}); "
+                    f"{where} may only rule out keep-going questions ({keep_going}); "
                     "emergency, clinician and rest questions are never skipped"
+                )
+            offers = item.get("offers", [])
+            if not isinstance(offers, list) or not all(r in continue_ids for r in offers):
+                raise self.fail(f"{where} may only offer keep-going questions ({keep_going})")
+            sets = item.get("sets", [])
+            if not isinstance(sets, list) or not all(r in clinician_ids for r in sets):
+                raise self.fail(
+                    f"{where} may only set see-a-clinician questions asked in the flow, such as S4: "
+                    "context raises a level, never lowers one"
                 )
             out.append(
                 PainChoice(
                     id=self.unique_id(item, where, seen),
                     label=self.label(item, where),
                     rules_out=frozenset(rules_out),
+                    sets=frozenset(sets),
+                    offers=frozenset(offers),
                 )
             )
         return tuple(out)

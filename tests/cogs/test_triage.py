@@ -21,15 +21,20 @@ pytestmark = pytest.mark.simcord(settle_timeout=10)
 E_LABELS = [
     "Chest pain or pressure",
     "Struggling to breathe",
-    "Fainted or racing heart",
+    "Fainted, or racing heart with dizziness",
     "Face, arm or speech problem",
     "Weakness or tingling spreading up",
     "Back pain with numbness or bladder change",
-    "Extreme muscle pain or dark urine",
+    "Dark urine or extreme muscle pain",
     "Severe, tight, swollen limb",
-    "Overheated and confused",
-    "Crack with odd shape, numb or cold",
+    "Confused or collapsed after long or hot exercise",
+    "Limb out of shape, numb or cold",
+    "Painful lump in groin or belly",
+    "Fever and very unwell",
 ]
+APPLIES = "These apply to me"
+NOT_SURE = "Not sure about these"
+CHECKLIST_BUTTONS = ["Continue", "None of these", "Show the full questions"]
 CLINICIAN = "Riverside Sports Clinic, 0123 456 789"
 CLINIC_URL = "https://clinic.example/sports"
 IDLE_TEXT = "Run `/shouldistop` again any time."
@@ -47,9 +52,19 @@ def components(message: Any) -> list[dict[str, Any]]:
     return [c for c in walk_components(rows) if c.get("type") != 1]
 
 
-def menu(message: Any) -> dict[str, Any]:
-    """The screen's one select menu."""
-    [found] = [c for c in components(message) if c.get("type") == 3]
+def menu(message: Any, placeholder: str | None = None) -> dict[str, Any]:
+    """The screen's select menu (on a checklist, the one with this placeholder)."""
+    found = [
+        c
+        for c in components(message)
+        if c.get("type") == 3 and (placeholder is None or c.get("placeholder") == placeholder)
+    ]
+    assert len(found) == 1, [c.get("placeholder") for c in found]
+    return found[0]
+
+
+def button(message: Any, label: str) -> dict[str, Any]:
+    [found] = [c for c in components(message) if c.get("type") == 2 and c.get("label") == label]
     return found
 
 
@@ -68,8 +83,13 @@ def assert_opaque_ids(message: Any) -> None:
         assert re.fullmatch(r"repmate:triage:\d+:[0-9a-f]{12}:[0-9a-f]{8}", c["custom_id"]), c["custom_id"]
 
 
-def option_labels(message: Any) -> list[str]:
-    return [option["label"] for option in menu(message)["options"]]
+def option_labels(message: Any, placeholder: str | None = None) -> list[str]:
+    return [option["label"] for option in menu(message, placeholder)["options"]]
+
+
+def marked(message: Any, placeholder: str) -> list[str]:
+    """The values a checklist menu shows as chosen."""
+    return [o["value"] for o in menu(message, placeholder)["options"] if o.get("default")]
 
 
 def titles(message: Any) -> list[str]:
@@ -81,10 +101,19 @@ def outcome(message: Any) -> discord.Embed:
     return message.embeds[0]
 
 
-async def pick(actor: Any, message: Any, values: list[str]) -> Any:
-    result = await actor.select(message, values, custom_id=menu(message)["custom_id"])
+async def pick(actor: Any, message: Any, values: list[str], placeholder: str | None = None) -> Any:
+    result = await actor.select(message, values, custom_id=menu(message, placeholder)["custom_id"])
     assert result.acknowledged
     return result.response
+
+
+async def answer(actor: Any, message: Any, *, yes: list[str] = (), unsure: list[str] = ()) -> Any:  # type: ignore[assignment]
+    """Mark a checklist as a member does (either menu, then Continue) and return what it shows next."""
+    if yes:
+        message = await pick(actor, message, list(yes), APPLIES)
+    if unsure:
+        message = await pick(actor, message, list(unsure), NOT_SURE)
+    return await press(actor, message, "Continue")
 
 
 async def press(actor: Any, message: Any, label: str) -> Any:
@@ -121,7 +150,7 @@ async def to_context(actor: Any, message: Any) -> Any:
 # -- (a) an emergency sign ---------------------------------------------------------------------
 
 
-async def test_emergency_tick_leads_with_the_action_and_the_configured_number(simcord_env):
+async def test_emergency_mark_leads_with_the_rules_own_action(simcord_env):
     w = await configured_world(simcord_env)
     message = await start(w)
 
@@ -131,44 +160,106 @@ async def test_emergency_tick_leads_with_the_action_and_the_configured_number(si
     assert DISCLAIMER in intro.description
     assert step.title == "Step 1 of 4 · Emergency checklist"
     assert step.description is not None
-    assert "**Chest pain or pressure.** Any chest pain, pressure, tightness" in step.description
-    assert "**Crack with odd shape, numb or cold.** At the injury" in step.description
-    assert option_labels(message) == E_LABELS
-    assert menu(message)["max_values"] == 10
-    assert button_labels(message) == ["None of these", "Not sure about some"]
+    # A short checklist: each bold label with the question's first clause, not ten paragraphs.
+    assert "**Chest pain or pressure** — Any chest pain, pressure, tightness" in step.description
+    assert (
+        "**Fever and very unwell** — A fever with any of: confusion, a stiff neck, a rash" in step.description
+    )
+    assert "Sore chest muscles you trained" not in step.description
+    assert option_labels(message, APPLIES) == E_LABELS
+    assert option_labels(message, NOT_SURE) == E_LABELS
+    first = menu(message, APPLIES)["options"][0]
+    assert first["description"].startswith("Any chest pain, pressure")
+    assert all(len(o["description"]) <= 100 for o in menu(message, APPLIES)["options"])
+    assert menu(message, APPLIES)["max_values"] == 12 and menu(message, APPLIES)["min_values"] == 0
+    assert button_labels(message) == CHECKLIST_BUTTONS
+    assert button(message, "Continue").get("disabled"), "nothing marked yet: nothing to continue with"
 
-    shown = await pick(w.alice, message, ["E7"])
+    marked_screen = await pick(w.alice, message, ["E7"], APPLIES)
+    assert marked(marked_screen, APPLIES) == ["E7"]
+    assert "**These apply to me:** Dark urine or extreme muscle pain" in text_of(marked_screen)
+    assert button(marked_screen, "None of these").get("disabled"), "a marked yes can't be dropped"
+    shown = await press(w.alice, marked_screen, "Continue")
 
     assert shown.ephemeral
     embed = outcome(shown)
     assert embed.title is not None and embed.title.startswith("Emergency")
     assert embed.description is not None
-    assert embed.description.splitlines()[0] == "**Stop now. Call 999 or go to an emergency department.**"
-    assert "ask for a CK blood test" in embed.description
+    assert embed.description.splitlines()[0] == (
+        "**Stop training and get urgent or emergency care today. Say you exercised hard and ask for "
+        "a CK blood test. Sip water on the way.**"
+    )
+    assert "Call 999 or go to an emergency department" not in embed.description, "one action, not two"
     fields = {field.name: field.value or "" for field in embed.fields}
-    assert fields["What led here"] == "- Extreme muscle pain or dark urine"
-    assert CLINICIAN in fields["Where to get help"] and CLINIC_URL in fields["Where to get help"]
-    assert "Emergency number: 999" in fields["Where to get help"]
+    assert fields["What led here"] == "- Dark urine or extreme muscle pain"
+    assert "If it gets worse" not in fields
+    care = fields["Where to get help"].splitlines()
+    assert care[0] == "Emergency number: 999", "the number comes before the clinician"
+    assert CLINICIAN in care[1:] and CLINIC_URL in care[1:]
     assert embed.footer.text is not None and embed.footer.text.startswith(DISCLAIMER)
+    assert embed.footer.text.endswith("Rule set 1.1")
     assert embed.colour == discord.Colour(0xD83C3E)
     assert components(shown) == [], "the outcome has nothing left to press"
     assert not simcord_env.bot.get_cog("Triage").flows, "the answers are let go with the outcome"
 
 
-# -- (b) not sure about an emergency sign ------------------------------------------------------
+async def test_chest_pain_says_stop_now_once_and_no_act_now(simcord_env):
+    w = await configured_world(simcord_env)
+    shown = await answer(w.alice, await start(w), yes=["E1"])
+    text = text_of(shown)
+    assert text.count("Stop now") == 1
+    assert "Act now" not in text
+    assert (outcome(shown).description or "").startswith("**Stop now. Sit down and call 999.")
 
 
-async def test_not_sure_about_an_emergency_sign_sees_a_clinician_now(simcord_env):
+async def test_the_full_questions_are_one_tap_away(simcord_env):
     w = await configured_world(simcord_env)
     message = await start(w)
 
-    marking = await press(w.alice, message, "Not sure about some")
-    assert titles(marking) == ["", "Step 1 of 4 · Emergency checklist"]
-    assert "not sure about" in (marking.embeds[1].description or "")
-    assert option_labels(marking) == E_LABELS
-    assert button_labels(marking) == ["Back", "Start over"]
+    full = await press(w.alice, message, "Show the full questions")
 
-    shown = await pick(w.alice, marking, ["E2"])
+    step = full.embeds[1].description or ""
+    assert "**Chest pain or pressure.** Any chest pain, pressure, tightness or squeezing" in step
+    assert "Sore chest muscles you trained" in step and "If you can't tell, choose Not sure." in step
+    assert "A head rush on standing up that cleared within seconds is not this." in step
+    assert button_labels(full) == ["Continue", "None of these", "Show the short list"]
+    short = await press(w.alice, full, "Show the short list")
+    assert "Sore chest muscles" not in (short.embeds[1].description or "")
+
+
+# -- (b) yes and not sure in the same step ----------------------------------------------------
+
+
+async def test_a_yes_and_a_not_sure_in_one_step_is_an_emergency_with_the_yes_first(simcord_env):
+    w = await configured_world(simcord_env)
+    message = await start(w)
+
+    message = await pick(w.alice, message, ["E1"], APPLIES)
+    message = await pick(w.alice, message, ["E2"], NOT_SURE)
+    assert marked(message, APPLIES) == ["E1"] and marked(message, NOT_SURE) == ["E2"]
+    shown = await press(w.alice, message, "Continue")
+
+    embed = outcome(shown)
+    assert (embed.title or "").startswith("Emergency")
+    assert (embed.description or "").splitlines()[0].startswith("**Stop now. Sit down and call 999.")
+    fields = {field.name: field.value or "" for field in embed.fields}
+    assert fields["What led here"] == "- Chest pain or pressure\n- Struggling to breathe (not sure)"
+    assert "nurse line" not in text_of(shown), "no second, weaker instruction in an emergency"
+
+
+async def test_an_item_marked_in_both_menus_counts_as_yes(simcord_env):
+    w = await configured_world(simcord_env)
+    shown = await answer(w.alice, await start(w), yes=["E4"], unsure=["E4", "E9"])
+    assert (outcome(shown).title or "").startswith("Emergency")
+    assert "Face, arm or speech problem (not sure)" not in text_of(shown)
+    assert "- Face, arm or speech problem\n" in text_of(shown)
+
+
+async def test_only_not_sure_about_an_emergency_sign_sees_a_clinician_now(simcord_env):
+    w = await configured_world(simcord_env)
+    message = await start(w)
+
+    shown = await answer(w.alice, message, unsure=["E2"])
 
     embed = outcome(shown)
     assert embed.title is not None and embed.title.startswith("See a clinician")
@@ -177,6 +268,21 @@ async def test_not_sure_about_an_emergency_sign_sees_a_clinician_now(simcord_env
     assert "If it gets worse, call 999." in (embed.description or "")
     assert "Struggling to breathe (not sure)" in text_of(shown)
     assert embed.colour == discord.Colour(0xE8A33D)
+
+
+async def test_none_of_these_is_refused_while_something_is_marked(simcord_env):
+    env = simcord_env
+    w = await configured_world(env)
+    message = await pick(w.alice, await start(w), ["E3"], APPLIES)
+
+    again = await forged_press(env, w.alice, message, button_id(message, "None of these"))
+
+    assert again.acknowledged
+    assert titles(again.response) == ["", "Step 1 of 4 · Emergency checklist"], "the yes was not dropped"
+    assert marked(again.response, APPLIES) == ["E3"]
+    cleared = await pick(w.alice, again.response, [], APPLIES)
+    assert not button(cleared, "None of these").get("disabled")
+    assert button(cleared, "Continue").get("disabled")
 
 
 # -- (c) ordinary soreness ---------------------------------------------------------------------
@@ -188,9 +294,10 @@ async def test_usual_soreness_keeps_going_with_care_and_never_says_youre_fine(si
 
     clinician = await press(w.alice, message, "None of these")
     assert titles(clinician) == ["Step 2 of 4 · Clinician checklist"]
-    assert "S6" not in [o["value"] for o in menu(clinician)["options"]]
-    assert len(menu(clinician)["options"]) == 9
-    assert "**One calf swollen or warm.** Is one calf or leg swollen" in (
+    values = [o["value"] for o in menu(clinician, APPLIES)["options"]]
+    assert "S6" not in values
+    assert values == ["S1", "S2", "S3", "S4", "S5", "S7", "S8", "S9", "S10", "S11", "S12", "S13"]
+    assert "**One calf or leg swollen or warm** — Is one calf or leg (not both) swollen" in (
         clinician.embeds[0].description or ""
     )
 
@@ -202,12 +309,14 @@ async def test_usual_soreness_keeps_going_with_care_and_never_says_youre_fine(si
         "Under 24 h",
         "1–2 days",
         "2–3 days",
-        "3–7 days",
+        "3–4 days",
+        "4–7 days",
         "Over a week",
         "Not sure",
         "Back",
         "Start over",
     ]
+    assert {button(time, label).get("style") for label in button_labels(time)} == {2}, "none looks chosen"
 
     assert_opaque_ids(time)
     improving = await press(w.alice, time, "1–2 days")
@@ -220,21 +329,22 @@ async def test_usual_soreness_keeps_going_with_care_and_never_says_youre_fine(si
     last = await pick(w.alice, kind, ["dull_ache"])
 
     assert titles(last) == ["Step 4 of 4 · Last questions"]
-    assert option_labels(last) == [
+    assert option_labels(last, APPLIES) == [
         "Sudden sharp pain in one spot",
         "Dizzy, sweaty, sick in the heat",
         "So sore I can't move normally",
         "Usual day-after soreness",
-    ], "a dull ache rules out the burn-during-the-set question"
+    ], "the burn-during-the-set question is only for a burn"
     assert "None of these" in button_labels(last)
     assert_opaque_ids(last)
 
-    shown = await pick(w.alice, last, ["O1"])
+    shown = await answer(w.alice, last, yes=["O1"])
 
     embed = outcome(shown)
     assert embed.title is not None and embed.title.startswith("Keep going, with care")
     text = text_of(shown)
     assert "sounds consistent with ordinary post-workout soreness" in text
+    assert text.casefold().count("consistent with ordinary") == 1, "the summary is said once"
     assert "you're fine" not in text.casefold() and "just doms" not in text.casefold()
     fields = {field.name: field.value or "" for field in embed.fields}
     assert fields["What you told us"] == (
@@ -249,6 +359,51 @@ async def test_usual_soreness_keeps_going_with_care_and_never_says_youre_fine(si
     assert_each_press_answered_once(simcord_env)
 
 
+async def test_one_spot_on_a_bone_sees_a_clinician(simcord_env):
+    w = await configured_world(simcord_env)
+    time = await to_context(w.alice, await start(w))
+    improving = await press(w.alice, time, "2–3 days")
+    where = await press(w.alice, improving, "Better")
+
+    shown = await pick(w.alice, where, ["bone_spot"])
+
+    embed = outcome(shown)
+    assert (embed.title or "").startswith("See a clinician")
+    fields = {field.name: field.value or "" for field in embed.fields}
+    assert fields["What led here"] == "- Swollen joint, or pain on one spot of bone"
+    assert "Pain in one spot on a bone: see a clinician within a day or two" in (embed.description or "")
+
+
+async def test_a_burn_during_the_set_offers_only_the_burn_and_a_joint_not_usual_soreness(simcord_env):
+    w = await configured_world(simcord_env)
+    time = await to_context(w.alice, await start(w))
+    where = await press(w.alice, await press(w.alice, time, "Under 24 h"), "Not sure")
+    kind = await pick(w.alice, where, ["joint"])
+    last = await pick(w.alice, kind, ["burning_during_set"])
+    assert option_labels(last, APPLIES) == [
+        "Sudden sharp pain in one spot",
+        "Dizzy, sweaty, sick in the heat",
+        "So sore I can't move normally",
+        "Burn during the set only",
+    ]
+
+
+async def test_not_improving_at_three_to_four_days_is_not_yet_lasting(simcord_env):
+    w = await configured_world(simcord_env)
+    time = await to_context(w.alice, await start(w))
+    where = await press(w.alice, await press(w.alice, time, "3–4 days"), "Same or worse")
+    last = await pick(w.alice, await pick(w.alice, where, ["worked_muscles"]), ["dull_ache"])
+    shown = await answer(w.alice, last, yes=["O1"])
+    assert (outcome(shown).title or "").startswith("Rest and monitor"), "84 h worse: no S6, O1 outside 72 h"
+
+    time = await to_context(w.alice, await start(w))
+    where = await press(w.alice, await press(w.alice, time, "4–7 days"), "Same or worse")
+    last = await pick(w.alice, await pick(w.alice, where, ["worked_muscles"]), ["dull_ache"])
+    shown = await answer(w.alice, last, yes=["O1"])
+    assert (outcome(shown).title or "").startswith("See a clinician")
+    assert "- Lasting longer than usual" in text_of(shown)
+
+
 # -- (d) back and start over -------------------------------------------------------------------
 
 
@@ -258,23 +413,25 @@ async def test_back_and_start_over(simcord_env):
     assert "Back" not in button_labels(message) and "Start over" not in button_labels(message)
 
     step2 = await press(w.alice, message, "None of these")
-    assert button_labels(step2) == ["None of these", "Not sure about some", "Back", "Start over"]
+    assert button_labels(step2) == [*CHECKLIST_BUTTONS, "Back", "Start over"]
     step1 = await press(w.alice, step2, "Back")
     assert titles(step1) == ["", "Step 1 of 4 · Emergency checklist"]
     assert step1.embeds[0].description.startswith("**If you're in danger now, call 999.**")
 
     step2 = await press(w.alice, step1, "None of these")
-    marking = await press(w.alice, step2, "Not sure about some")
-    assert option_labels(marking)[0] == "One calf swollen or warm"
-    step2 = await press(w.alice, marking, "Back")
+    marking = await pick(w.alice, step2, ["S9"], NOT_SURE)
+    assert marked(marking, NOT_SURE) == ["S9"]
+    step1 = await press(w.alice, marking, "Back")
+    assert titles(step1) == ["", "Step 1 of 4 · Emergency checklist"], "marks are not a step of their own"
+    step2 = await press(w.alice, step1, "None of these")
     assert titles(step2) == ["Step 2 of 4 · Clinician checklist"]
-    assert option_labels(step2)[0] == "One calf swollen or warm"
+    assert marked(step2, NOT_SURE) == [], "a screen shown again starts unmarked"
 
     time = await press(w.alice, step2, "None of these")
-    improving = await press(w.alice, time, "3–7 days")
+    improving = await press(w.alice, time, "4–7 days")
     restarted = await press(w.alice, improving, "Start over")
     assert titles(restarted) == ["", "Step 1 of 4 · Emergency checklist"]
-    assert button_labels(restarted) == ["None of these", "Not sure about some"]
+    assert button_labels(restarted) == CHECKLIST_BUTTONS
 
     # Nothing from before the start over survives: the same path asks the time again.
     time = await to_context(w.alice, restarted)
@@ -374,12 +531,14 @@ async def test_in_dms_the_members_last_server_settings_apply(simcord_env):
     message = result.response
     assert not message.ephemeral, "a DM is already private"
     assert (message.embeds[0].description or "").startswith("**If you're in danger now, call 999.**")
-    shown = await pick(w.alice.user, message, ["E1"])
+    shown = await answer(w.alice.user, message, yes=["E1"], unsure=["E12"])
     embed = outcome(shown)
     assert (embed.title or "").startswith("Emergency")
     assert (embed.description or "").splitlines()[0] == (
-        "**Stop now. Call 999 or go to an emergency department.**"
+        "**Stop now. Sit down and call 999. Don't drive yourself. "
+        "Get checked straight away, even if it eases.**"
     )
+    assert "- Chest pain or pressure\n- Fever and very unwell (not sure)" in text_of(shown)
     assert CLINICIAN in text_of(shown)
 
 
@@ -394,8 +553,8 @@ async def test_in_dms_without_a_known_server_the_default_wording_applies(simcord
     assert message.embeds[0].description.startswith(
         "**If you're in danger now, call your local emergency number.**"
     )
-    marking = await press(carol.user, message, "Not sure about some")
-    shown = await pick(carol.user, marking, ["E9"])
+    shown = await answer(carol.user, message, unsure=["E9"])
+    assert (outcome(shown).title or "").startswith("See a clinician")
     assert "If it gets worse, call your local emergency number." in text_of(shown)
 
 
@@ -439,7 +598,7 @@ async def test_start_triage_from_a_dm_button_skips_the_known_time(simcord_env):
     where = await press(w.alice.user, improving, "Same or worse")
     kind = await press(w.alice.user, where, "None of these")
     last = await press(w.alice.user, kind, "None of these")
-    shown = await pick(w.alice.user, last, ["O1"])
+    shown = await answer(w.alice.user, last, yes=["O1"])
     assert (outcome(shown).title or "").startswith("Keep going, with care")
     assert "Time since the workout: 30 h" in text_of(shown)
 
@@ -471,5 +630,5 @@ async def test_an_old_menu_answers_politely_after_a_restart(simcord_env, make_bo
 
     await env.restart_bot(make_bot())
 
-    shown = await pick(w.alice, message, ["E3"])
+    shown = await pick(w.alice, message, ["E3"], APPLIES)
     assert text_of(shown) == ENDED_TEXT

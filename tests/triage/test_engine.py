@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from bot.triage import UNSURE, Assessment, assess, load_rules
 
-E_IDS = [f"E{i}" for i in range(1, 11)]
-S_IDS = [f"S{i}" for i in range(1, 11)]
+E_IDS = [f"E{i}" for i in range(1, 13)]
+S_IDS = [f"S{i}" for i in range(1, 14)]
 R_IDS = ["R1", "R2", "R3"]
 O_IDS = ["O1", "O2"]
 ALL_IDS = E_IDS + S_IDS + R_IDS + O_IDS
@@ -26,14 +26,14 @@ LEVEL_OF_LETTER = {"E": "emergency", "S": "clinician", "R": "rest", "O": "contin
 
 def reference(answers, h, imp):
     """TRIAGE.md §4.3 reference code, copied as written: the engine must agree with it."""
-    order = [f"E{i}" for i in range(1, 11)] + [f"S{i}" for i in range(1, 11)] + ["R1", "R2", "R3", "O1", "O2"]
+    order = [f"E{i}" for i in range(1, 13)] + [f"S{i}" for i in range(1, 14)] + ["R1", "R2", "R3", "O1", "O2"]
     rank = {"emergency": 0, "clinician": 1, "rest": 2, "continue": 3}
 
     def fires_at(rid, v, h, imp):
         if rid[0] == "E":
             return "emergency" if v is True else "clinician" if v == "unsure" else None
         if rid[0] == "S":
-            ctx = rid == "S6" and h is not None and ((h > 72 and imp is False) or h >= 168)
+            ctx = rid == "S6" and h is not None and ((h >= 96 and imp is False) or h >= 168)
             return "clinician" if (v is True or v == "unsure" or ctx) else None
         if rid[0] == "R":
             return "rest" if (v is True or v == "unsure") else None
@@ -51,7 +51,7 @@ answer_values = st.sampled_from([True, False, UNSURE, None])
 answer_sets = st.dictionaries(st.sampled_from(ALL_IDS), answer_values, max_size=len(ALL_IDS))
 hours_values = st.one_of(
     st.none(),
-    st.sampled_from([0, 12, 36, 60, 71.9, 72, 72.1, 80, 120, 167.9, 168, 169, 1000]),
+    st.sampled_from([0, 12, 36, 60, 71.9, 72, 72.1, 80, 84, 95.9, 96, 96.1, 120, 167.9, 168, 169, 1000]),
     st.floats(min_value=0, max_value=400, allow_nan=False, allow_infinity=False),
     st.integers(min_value=0, max_value=400),
 )
@@ -108,9 +108,10 @@ EXAMPLES: list[tuple[Any, ...]] = [
     ({"E4": "unsure", "S9": True}, None, None, "clinician", ["E4", "S9"]),
     ({"E2": "unsure", "E8": True}, None, None, "emergency", ["E8", "E2"]),
     ({"S7": True, "S2": True}, None, None, "clinician", ["S2", "S7"]),
-    ({"O1": True}, 80, False, "clinician", ["S6"]),
-    ({"O1": True}, 80, None, "rest", []),
-    ({"O1": True}, 80, True, "continue", ["O1"]),
+    ({"O1": True}, 100, False, "clinician", ["S6"]),
+    ({"O1": True}, 100, None, "rest", []),
+    ({"O1": True}, 100, True, "continue", ["O1"]),
+    ({"O1": True}, 80, False, "rest", []),
     ({"R1": True, "O2": True}, None, None, "rest", ["R1", "O2"]),
 ]
 
@@ -146,11 +147,15 @@ def test_unsure_emergency_fires_at_clinician_level_and_sorts_ahead_of_s_rules() 
 @pytest.mark.parametrize(
     ("hours", "improving", "s6_fires"),
     [
-        (80, False, True),
+        (100, False, True),
+        (96, False, True),  # not improving counts from day four (96 h) on
+        (95.9, False, False),
+        (84, False, False),  # peak soreness at 72 h is ordinary: 3–4 days and worse is not yet S6
+        (80, False, False),
         (80, None, False),
         (80, True, False),
-        (72, False, False),  # exactly 72 h is not "over 72 h"
-        (72.5, False, True),
+        (72, False, False),
+        (120, False, True),
         (167.9, True, False),
         (167.9, None, False),
         (168, True, True),  # a week or more fires even when improving
@@ -226,7 +231,8 @@ def test_whole_numbers_and_fractions_of_hours_are_accepted() -> None:
 @pytest.mark.parametrize(
     "answers",
     [
-        {"E11": True},
+        {"E13": True},
+        {"S14": True},
         {"e1": True},
         {"X": True},
         {1: True},
@@ -262,8 +268,8 @@ def test_bad_improving_raises(improving) -> None:
 
 
 def test_error_message_names_the_bad_id() -> None:
-    with pytest.raises(ValueError, match="'E11'"):
-        assess({"E11": True})
+    with pytest.raises(ValueError, match="'E13'"):
+        assess({"E13": True})
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -357,7 +363,7 @@ def test_a_warning_sign_never_makes_the_outcome_less_urgent(
 def test_assessment_reports_the_rule_set_version() -> None:
     result = assess({"S4": True}, 10, True)
     assert isinstance(result, Assessment)
-    assert result.rules_version == load_rules().version == "1.0"
+    assert result.rules_version == load_rules().version == "1.1"
 
 
 def test_rule_ids_is_a_fresh_list() -> None:

@@ -26,7 +26,7 @@ from bot.triage.outcome import (
     TOTAL_LIMIT,
 )
 
-ALL_IDS = [f"E{i}" for i in range(1, 11)] + [f"S{i}" for i in range(1, 11)] + ["R1", "R2", "R3", "O1", "O2"]
+ALL_IDS = [f"E{i}" for i in range(1, 13)] + [f"S{i}" for i in range(1, 14)] + ["R1", "R2", "R3", "O1", "O2"]
 TITLES = {
     "emergency": "Emergency",
     "clinician": "See a clinician",
@@ -82,13 +82,50 @@ def assert_within_embed_limits(outcome: Outcome) -> None:
 # -- emergency -----------------------------------------------------------------------------
 
 
-def test_emergency_first_line_is_the_action_with_the_number() -> None:
+def test_emergency_first_line_is_the_rules_own_action_with_the_number() -> None:
     outcome = outcome_for({"E1": True}, number="999")
     assert outcome.title == "Emergency"
-    assert outcome.first_line == "**Stop now. Call 999 or go to an emergency department.**"
-    assert outcome.description.startswith(outcome.first_line)
-    assert outcome.what_to_do[0] == (
-        "Stop now. Sit down and call 999. Don't drive yourself. Get checked straight away, even if it eases."
+    assert outcome.first_line == (
+        "**Stop now. Sit down and call 999. Don't drive yourself. "
+        "Get checked straight away, even if it eases.**"
+    )
+    assert outcome.description == outcome.first_line, "one action, said once"
+    assert outcome.description.count("Stop now") == 1
+
+
+def test_emergency_gives_one_action_not_a_mixed_instruction() -> None:
+    """E7's own advice leads; the level's "call the number" line is not put before it."""
+    outcome = outcome_for({"E7": True}, number="999")
+    assert outcome.first_line == (
+        "**Stop training and get urgent or emergency care today. Say you exercised hard and ask for a "
+        "CK blood test. Sip water on the way.**"
+    )
+    assert outcome.what_to_do == ()
+    assert "Stop now" not in outcome.description
+    names = [name for name, _ in outcome.fields]
+    assert "If it gets worse" not in names and "When to re-check" not in names
+
+
+def test_emergency_lists_the_number_before_the_clinician() -> None:
+    outcome = outcome_for(
+        {"E1": True},
+        number="999",
+        clinician_text="Riverside Physio, weekdays",
+        clinician_url="https://x.org/c",
+    )
+    assert outcome.care == "Emergency number: 999\nRiverside Physio, weekdays\nhttps://x.org/c"
+
+
+def test_several_emergency_signs_never_repeat_a_sentence_or_mix_in_a_nurse_line() -> None:
+    outcome = outcome_for({"E1": True, "E3": True, "E2": UNSURE, "S1": True}, number="999")
+    sentences = [s for s in outcome.description.replace("**", "").replace("\n", " ").split(". ") if s]
+    assert len(sentences) == len(set(sentences))
+    assert "nurse line" not in outcome.description and "You weren't sure" not in outcome.description
+    assert outcome.led_here == (
+        "Chest pain or pressure",
+        "Fainted, or racing heart with dizziness",
+        "Struggling to breathe (not sure)",
+        "One calf or leg swollen or warm",
     )
 
 
@@ -103,23 +140,22 @@ def test_nothing_comes_before_the_emergency_action() -> None:
 def test_default_number_text_when_none_configured() -> None:
     for number in (None, "", "   "):
         outcome = outcome_for({"E2": True}, number=number)
-        assert outcome.first_line == (
-            "**Stop now. Call your local emergency number or go to an emergency department.**"
-        )
-        assert outcome.what_to_do == ("Stop now and call your local emergency number.",)
+        assert outcome.first_line == "**Stop now and call your local emergency number.**"
+        assert outcome.what_to_do == ()
         assert "Emergency number: your local emergency number" in outcome.care
 
 
 def test_number_is_kept_on_one_line() -> None:
     outcome = outcome_for({"E2": True}, number=" 999\n or 112 ")
-    assert outcome.what_to_do == ("Stop now and call 999 or 112.",)
+    assert outcome.first_line == "**Stop now and call 999 or 112.**"
     assert outcome.care == "Emergency number: 999 or 112"
 
 
-def test_emergency_safety_net_is_act_now() -> None:
+def test_emergency_has_no_if_worse_line() -> None:
+    """ "Act now" after an instruction to act now is a second, weaker instruction."""
     outcome = outcome_for({"E3": True})
-    assert outcome.if_worse == "Act now."
-    assert ("If it gets worse", "Act now.") in outcome.fields
+    assert outcome.if_worse == ""
+    assert "Act now." not in all_text(outcome)
 
 
 # -- what to do now ------------------------------------------------------------------------
@@ -138,15 +174,30 @@ def test_unsure_emergency_uses_the_call_now_wording_with_the_label() -> None:
 def test_advice_is_most_urgent_first_and_at_most_three_in_full() -> None:
     outcome = outcome_for({"O2": True, "R1": True, "S7": True, "S2": True, "E9": UNSURE, "E5": True})
     rules = load_rules()
-    assert len(outcome.what_to_do) == 3
-    assert outcome.what_to_do[0] == rules.rule("E5").advice.format(emergency_number="999")
-    assert outcome.what_to_do[1].startswith("You weren't sure about: *Overheated and confused*.")
-    assert outcome.what_to_do[2] == rules.rule("S2").advice
-    # Every answer that led here is still listed, in the same order.
+    # An emergency: only its own advice, and every answer that led here in the same order.
+    assert outcome.first_line == f"**{rules.rule('E5').advice.format(emergency_number='999')}**"
+    assert outcome.what_to_do == ()
     assert outcome.led_here == tuple(
         rules.rule(rid).label + (" (not sure)" if rid == "E9" else "")
         for rid in ["E5", "E9", "S2", "S7", "R1", "O2"]
     )
+    # Below emergency, at most three blocks of advice, most urgent first.
+    outcome = outcome_for({"O2": True, "R1": True, "S7": True, "S2": True, "E9": UNSURE, "S1": True})
+    assert len(outcome.what_to_do) == 3
+    assert outcome.what_to_do[0].startswith(
+        "You weren't sure about: *Confused or collapsed after long or hot exercise*."
+    )
+    assert outcome.what_to_do[1] == rules.rule("S1").advice.format(emergency_number="999")
+    assert outcome.what_to_do[2] == rules.rule("S2").advice
+
+
+def test_emergency_advice_leads_with_every_emergency_sign_up_to_three() -> None:
+    rules = load_rules()
+    outcome = outcome_for({"E8": True, "E9": True, "E10": True, "E11": True}, number="000")
+    assert outcome.first_line == f"**{rules.rule('E8').advice.format(emergency_number='000')}**"
+    assert len(outcome.what_to_do) == 2
+    assert outcome.what_to_do[0].startswith("Call 000. While you wait: if you're overheated")
+    assert outcome.what_to_do[1] == rules.rule("E10").advice.format(emergency_number="000")
 
 
 def test_placeholders_are_always_filled() -> None:
@@ -163,15 +214,18 @@ def test_nothing_fired_uses_its_own_wording() -> None:
     assert "What led here" not in dict(outcome.fields)
 
 
-def test_continue_says_consistent_with_ordinary_soreness() -> None:
+def test_continue_says_consistent_with_ordinary_soreness_once() -> None:
+    rules = load_rules()
     outcome = outcome_for({"O1": True}, 36, None)
     assert outcome.title == "Keep going, with care"
-    assert "consistent with ordinary" in outcome.description
+    assert outcome.first_line == rules.rule("O1").advice
+    assert outcome.description.casefold().count("consistent with ordinary") == 1
+    assert rules.level_text("continue").meaning not in outcome.description
     assert outcome.led_here == ("Usual day-after soreness",)
 
 
 def test_s6_from_context_is_named_in_what_led_here() -> None:
-    outcome = outcome_for({"O1": True}, 80, False)
+    outcome = outcome_for({"O1": True}, 100, False)
     assert outcome.title == "See a clinician"
     assert outcome.led_here == ("Lasting longer than usual",)
 
@@ -230,10 +284,10 @@ def test_context_echo_is_shown_after_what_led_here() -> None:
     assert dict(outcome.fields)["What you told us"] == "Calf or shin, sharp"
 
 
-def test_disclaimer_is_the_footer() -> None:
+def test_disclaimer_and_rule_set_version_are_the_footer() -> None:
     outcome = outcome_for({"R3": True})
-    assert outcome.footer == load_rules().text.disclaimer
-    assert all_text(outcome).count(outcome.footer) == 1
+    assert outcome.footer == f"{load_rules().text.disclaimer}\nRule set 1.1"
+    assert all_text(outcome).count(load_rules().text.disclaimer) == 1
 
 
 # -- sizes ---------------------------------------------------------------------------------
@@ -241,7 +295,7 @@ def test_disclaimer_is_the_footer() -> None:
 
 def test_worst_case_fits_discord_limits() -> None:
     everything: dict[str, Answer] = {rid: True for rid in ALL_IDS}
-    everything.update({f"E{i}": UNSURE for i in range(1, 11) if i % 2})
+    everything.update({f"E{i}": UNSURE for i in range(1, 13) if i % 2})
     outcome = outcome_for(
         everything,
         500,
@@ -252,9 +306,8 @@ def test_worst_case_fits_discord_limits() -> None:
         context_echo="Calf or shin " * 500,
     )
     assert_within_embed_limits(outcome)
-    assert outcome.first_line.startswith("**Stop now. Call 999")
-    assert outcome.care.splitlines()[-1].startswith("Emergency number: 999")
-    assert len(outcome.what_to_do) >= 1
+    assert outcome.first_line.startswith("**Stop now and call 999")  # E2, the first yes
+    assert outcome.care.splitlines()[0].startswith("Emergency number: 999")
 
 
 def test_long_clinician_text_is_trimmed_but_the_number_survives() -> None:
@@ -268,7 +321,7 @@ def test_long_clinician_text_is_trimmed_but_the_number_survives() -> None:
 
 def test_every_label_fits_in_what_led_here() -> None:
     outcome = outcome_for({rid: UNSURE for rid in ALL_IDS if rid[0] != "O"} | {"O2": True}, 500, False)
-    assert len(outcome.led_here) == 24  # 10 E, 10 S, 3 R and O2: none cut off
+    assert len(outcome.led_here) == 29  # 12 E, 13 S, 3 R and O2: none cut off
     assert outcome.led_here[-1] == "Burn during the set only"
     assert_within_embed_limits(outcome)
 
@@ -309,17 +362,22 @@ def test_every_outcome_is_safe_and_fits(answers, hours, improving, number, clini
         [outcome.title, outcome.first_line, *outcome.what_to_do, outcome.recheck, outcome.if_worse]
     )
     assert not any(phrase in own_text.casefold() for phrase in FALSE_REASSURANCE)
+    number_line = [line for line in outcome.care.splitlines() if line.startswith("Emergency number: ")]
+    assert number_line
     if assessment.level == "emergency":
-        assert outcome.first_line.startswith("**Stop now. Call ")
+        lead = rules.rule(assessment.rule_ids[0])
+        assert outcome.first_line.startswith("**" + lead.advice.split("{")[0][:40])
+        assert outcome.if_worse == "" and "nurse line" not in outcome.description
+        assert outcome.care.splitlines()[0] == number_line[0]
     else:
         assert outcome.recheck.strip() and outcome.if_worse.strip()
-    assert outcome.care.splitlines()[-1].startswith("Emergency number: ")
-    assert outcome.what_to_do
+        assert outcome.care.splitlines()[-1] == number_line[0]
+        assert outcome.first_line
 
 
 def test_no_outcome_ever_falsely_reassures(rules: RuleSet) -> None:
     cases: list[Assessment] = [assess({rid: v}) for rid in ALL_IDS for v in (True, UNSURE)]
-    cases += [assess({}), assess({"O1": True}, 36, None), assess({"O1": True}, 80, True)]
+    cases += [assess({}), assess({"O1": True}, 36, None), assess({"O1": True}, 100, True)]
     for assessment in cases:
         outcome = build_outcome(
             assessment, rules, emergency_number=None, clinician_text=None, clinician_url=None

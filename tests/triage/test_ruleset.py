@@ -22,14 +22,16 @@ def rules() -> RuleSet:
 
 
 def test_version_and_status(rules: RuleSet) -> None:
-    assert rules.version == "1.0"
+    assert rules.version == "1.1"
     assert rules.status == "draft"
     assert not rules.is_signed_off
 
 
 def test_every_rule_once_in_table_order(rules: RuleSet) -> None:
     assert rules.rule_ids == RULE_IDS
-    assert len(RULE_IDS) == 25
+    assert len(RULE_IDS) == 30
+    assert RULE_IDS[11:14] == ("E12", "S1", "S2")
+    assert RULE_IDS[24] == "S13"
     assert RULE_IDS[:3] == ("E1", "E2", "E3")
     assert RULE_IDS[-5:] == ("R1", "R2", "R3", "O1", "O2")
 
@@ -46,6 +48,8 @@ def test_every_rule_is_complete(rules: RuleSet) -> None:
         assert 0 < len(rule.label) < 50, rule.id
         assert not rule.label.endswith("."), rule.id
         assert rule.question.strip() and rule.trigger.strip() and rule.advice.strip(), rule.id
+        assert 0 < len(rule.brief) <= 100, rule.id
+        assert rule.question.startswith(rule.brief.removesuffix("…")), rule.id
         assert rule.sources and all(s.strip() for s in rule.sources), rule.id
 
 
@@ -111,14 +115,16 @@ def test_levels_in_urgency_order(rules: RuleSet) -> None:
 def test_flow_steps(rules: RuleSet) -> None:
     steps = rules.flow.steps
     assert len(steps) == 4
-    assert steps[0].rule_ids == tuple(f"E{i}" for i in range(1, 11))
-    assert steps[1].rule_ids == ("S1", "S2", "S3", "S4", "S5", "S7", "S8", "S9", "S10")
+    assert steps[0].rule_ids == tuple(f"E{i}" for i in range(1, 13))
+    assert steps[1].rule_ids == ("S1", "S2", "S3", "S4", "S5", "S7", "S8", "S9", "S10", "S11", "S12", "S13")
     assert steps[2].rule_ids == ()
     assert steps[3].rule_ids == ("R1", "R2", "R3", "O1", "O2")
     assert rules.flow.step_label(1) == "Step 1 of 4"
     assert rules.flow.step_label(4) == "Step 4 of 4"
     assert rules.flow.none_of_these == "None of these"
-    assert rules.flow.not_sure_some == "Not sure about some"
+    assert rules.flow.applies == "These apply to me"
+    assert rules.flow.not_sure == "Not sure about these"
+    assert rules.flow.continue_label == "Continue"
     with pytest.raises(ValueError, match="for example 1"):
         rules.flow.step_label(5)
 
@@ -130,7 +136,8 @@ def test_context_choices(rules: RuleSet) -> None:
         ("Under 24 h", 12),
         ("1–2 days", 36),
         ("2–3 days", 60),
-        ("3–7 days", 120),
+        ("3–4 days", 84),
+        ("4–7 days", 120),
         ("Over a week", 168),
         ("Not sure", None),
     ]
@@ -140,8 +147,8 @@ def test_context_choices(rules: RuleSet) -> None:
         ("Not sure", None),
     ]
     assert (ctx.lasting_rule, ctx.soreness_rule) == ("S6", "O1")
-    assert (ctx.not_improving_after_hours, ctx.lasting_after_hours, ctx.soreness_window_hours) == (
-        72,
+    assert (ctx.not_improving_from_hours, ctx.lasting_after_hours, ctx.soreness_window_hours) == (
+        96,
         168,
         72,
     )
@@ -150,21 +157,40 @@ def test_context_choices(rules: RuleSet) -> None:
 @pytest.mark.parametrize(
     ("choices", "ruled_out"),
     [
-        ([], set()),
-        (["worked_muscles"], set()),
-        (["joint"], {"O1"}),
+        # O2 is offered only for "burning only during the set" (TRIAGE.md §5 step 3).
+        ([], {"O2"}),
+        (["worked_muscles"], {"O2"}),
+        (["joint"], {"O1", "O2"}),
+        (["bone_spot"], {"O1", "O2"}),
+        (["back_or_leg"], {"O1", "O2"}),
+        (["calf_or_shin"], {"O2"}),
         (["burning_during_set"], set()),
         (["dull_ache"], {"O2"}),
         (["sharp"], {"O2"}),
-        (["tingling_or_numb"], {"O2"}),
+        (["tingling_or_numb"], {"O1", "O2"}),
         (["worked_muscles", "burning_during_set"], set()),
         (["joint", "sharp"], {"O1", "O2"}),
-        (["calf_or_shin", "burning_during_set", "dull_ache"], {"O2"}),
-        (["no_such_choice"], set()),
+        (["calf_or_shin", "burning_during_set", "dull_ache"], set()),
+        (["joint", "burning_during_set"], {"O1"}),
+        (["no_such_choice"], {"O2"}),
     ],
 )
 def test_where_and_what_kind_skip_only_keep_going_questions(rules: RuleSet, choices, ruled_out) -> None:
     assert rules.context.ruled_out(choices) == frozenset(ruled_out)
+
+
+@pytest.mark.parametrize(
+    ("choices", "sets"),
+    [
+        ([], set()),
+        (["bone_spot"], {"S4"}),
+        (["worked_muscles", "bone_spot", "sharp"], {"S4"}),
+        (["joint", "back_or_leg", "calf_or_shin", "worked_muscles"], set()),
+        (["dull_ache", "sharp", "burning_during_set", "tingling_or_numb"], set()),
+    ],
+)
+def test_one_spot_on_a_bone_answers_s4_yes(rules: RuleSet, choices, sets) -> None:
+    assert rules.context.sets(choices) == frozenset(sets)
 
 
 def test_default_rules_are_read_once(rules: RuleSet) -> None:
@@ -277,7 +303,7 @@ MALFORMED = {
         "unknown placeholder {emergency_number.__class__}",
     ),
     "long label": (
-        lambda: edit_rule("S1", 'label = "One calf swollen or warm"', f'label = "{"x" * 50}"'),
+        lambda: edit_rule("S1", 'label = "One calf or leg swollen or warm"', f'label = "{"x" * 50}"'),
         "rule S1 has a label of 50 characters; keep it under 50",
     ),
     "overlong advice": (
@@ -312,7 +338,35 @@ MALFORMED = {
         ),
         "level 'continue' 'meaning' says 'just doms', which reassures falsely",
     ),
-    "bad TOML": (lambda: DEFAULT_TEXT.replace('version = "1.0"', 'version = "1.0'), "it is not valid TOML"),
+    "bad TOML": (lambda: DEFAULT_TEXT.replace('version = "1.1"', 'version = "1.1'), "it is not valid TOML"),
+    "no version": (
+        lambda: DEFAULT_TEXT.replace('version = "1.1"\n', ""),
+        "the top level is missing 'version'",
+    ),
+    "unknown id in a step": (
+        lambda: DEFAULT_TEXT.replace('"E11", "E12"]', '"E11", "E12", "E13"]'),
+        "flow step 1 asks the unknown rule 'E13'",
+    ),
+    "brief not from the question": (
+        lambda: edit_rule("E1", 'brief = "Any chest pain', 'brief = "Some chest pain'),
+        "rule E1 has a brief that is not the start of its question",
+    ),
+    "long brief": (
+        lambda: edit_rule("S2", 'brief = "Pain from', f'brief = "{"x" * 100}Pain from'),
+        "rule S2 has a brief of 196 characters; keep it to 100 or fewer",
+    ),
+    "context sets a rest rule": (
+        lambda: DEFAULT_TEXT.replace('sets = ["S4"]', 'sets = ["R1"]'),
+        "may only set see-a-clinician questions",
+    ),
+    "context offers an S question": (
+        lambda: DEFAULT_TEXT.replace('offers = ["O2"]', 'offers = ["S4"]'),
+        "may only offer keep-going questions",
+    ),
+    "footer without the version": (
+        lambda: DEFAULT_TEXT.replace('rule_set = "Rule set {version}"', 'rule_set = "Rule set"'),
+        "[text.outcome] 'rule_set' must contain the placeholder {version}",
+    ),
     "missing disclaimer": (
         lambda: re.sub(r'\ndisclaimer = ".*"\n', "\n", DEFAULT_TEXT),
         "[text] is missing 'disclaimer'",
@@ -350,7 +404,7 @@ MALFORMED = {
         lambda: DEFAULT_TEXT.replace('recheck = "Re-check in 24 h and at 72 h."', 'recheck = ""'),
         "level 'rest' has an empty 'recheck'",
     ),
-    "bad version": (lambda: DEFAULT_TEXT.replace('version = "1.0"', "version = 1.0"), "'version' must be"),
+    "bad version": (lambda: DEFAULT_TEXT.replace('version = "1.1"', "version = 1.1"), "'version' must be"),
     "bad status": (
         lambda: DEFAULT_TEXT.replace('status = "draft"', 'status = "approved"'),
         "'status' must be",
@@ -404,7 +458,7 @@ MALFORMED = {
         "rule R1 is asked in both flow step 3 and flow step 4",
     ),
     "emergency not first": (
-        lambda: DEFAULT_TEXT.replace('"E9", "E10"]', '"E9"]').replace("rules = []", 'rules = ["E10"]'),
+        lambda: DEFAULT_TEXT.replace('"E11", "E12"]', '"E11"]').replace("rules = []", 'rules = ["E12"]'),
         "flow step 1 must ask all the emergency questions",
     ),
     "step counter without total": (
@@ -416,8 +470,8 @@ MALFORMED = {
         "'lasting_rule' must be a see-a-clinician rule id",
     ),
     "thresholds the wrong way round": (
-        lambda: DEFAULT_TEXT.replace("not_improving_after_hours = 72", "not_improving_after_hours = 200"),
-        "'not_improving_after_hours' must not exceed 'lasting_after_hours'",
+        lambda: DEFAULT_TEXT.replace("not_improving_from_hours = 96", "not_improving_from_hours = 200"),
+        "'not_improving_from_hours' must not exceed 'lasting_after_hours'",
     ),
     "PAR-Q+ link not https": (
         lambda: DEFAULT_TEXT.replace('par_q_url = "https://eparmedx.com"', 'par_q_url = "eparmedx.com"'),
@@ -463,3 +517,54 @@ def test_admin_docs_list_every_rule_with_its_sources(rules: RuleSet) -> None:
     for rule in rules.rules:
         row = f"| {rule.id} | {titles[rule.level]} | {rule.label} | {'; '.join(rule.sources)} |"
         assert row in docs, rule.id
+
+
+# -- word for word from TRIAGE.md ------------------------------------------------------------
+
+TRIAGE_MD = Path(__file__).resolve().parents[3] / "shared" / "TRIAGE.md"
+
+
+def split_sources(text: str) -> list[str]:
+    """Sources are separated by "; " outside parentheses (a citation may hold "; " inside)."""
+    out, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith("; ", i):
+            out.append(text[start:i])
+            start = i + 2
+    return [*out, text[start:]]
+
+
+def triage_md_rules() -> dict[str, dict[str, object]]:
+    """The rule table of TRIAGE.md §3, read from the document itself."""
+    rows: dict[str, dict[str, object]] = {}
+    for line in TRIAGE_MD.read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"\| ([ESRO]\d+) \| (.*) \|", line)
+        if not match or "`" in match[2].split(" | ")[0]:
+            continue
+        question, trigger, advice, sources = match[2].split(" | ")
+        label = re.match(r"\*\*(.+?)\.\*\* (.*)", question)
+        assert label, match[1]
+        rows[match[1]] = {
+            "label": label[1],
+            "question": label[2],
+            "trigger": trigger,
+            "advice": advice,
+            "sources": tuple(split_sources(sources)),
+        }
+    return rows
+
+
+@pytest.mark.skipif(not TRIAGE_MD.exists(), reason="TRIAGE.md is not beside the project (../shared)")
+def test_every_rule_is_word_for_word_from_triage_md(rules: RuleSet) -> None:
+    documented = triage_md_rules()
+    assert list(documented) == list(rules.rule_ids)
+    for rule in rules.rules:
+        row = documented[rule.id]
+        assert (rule.label, rule.question, rule.trigger, rule.advice, rule.sources) == (
+            row["label"],
+            row["question"],
+            row["trigger"],
+            row["advice"],
+            row["sources"],
+        ), rule.id
