@@ -19,6 +19,10 @@ Grammar of one line (keywords are case-insensitive)::
   (``max`` also accepted) or a time (``45s``, ``2m``, ``1m30s``, ``1:30``).
 * load — ``@ 100kg``, ``@ 225lb``, ``@ 80%`` (of a one-rep max), ``@ bw`` or
   ``@ bw+10kg``; the ``@`` may be left out. Up to two decimals, ``,`` or ``.``.
+  Given a ``default_unit`` (the member's kg/lb setting), a number after ``@`` with
+  no unit (``@ 30``) and weight added to bodyweight (``@ bw+10``) are in that unit;
+  without ``@`` a bare number stays an error, since ``Bench 3x5 8`` may mean RPE 8.
+  The canonical text always writes the unit, so it reads the same for everyone.
 * ``RPE n`` — 1 to 10 in halves. ``rest <time>`` — 1 s to 60 min.
 * The modifiers may come in any order, each at most once, separated by spaces,
   commas or semicolons; the canonical order is load, RPE, rest.
@@ -308,9 +312,20 @@ class RoutineNotationError(ValueError):
         """This problem followed by the others found in the same text."""
         return (self, *self.also)
 
-    def summary(self, limit: int = 5) -> str:
+    def describe(self, label: str | None = "Line") -> str:
+        """This problem with its position called ``label`` (``Exercise 2: …``), or none at all.
+
+        Text typed in one slash-command option has no lines, and a single exercise needs
+        no number; ``None`` leaves the position out.
+        """
+        if self.line_no is None or label == "Line":
+            return self._render()
+        where = f"{label} {self.line_no}: " if label else ""
+        return f"{where}`{_quote(self.line)}` — {self.message}"
+
+    def summary(self, limit: int = 5, *, label: str | None = "Line") -> str:
         """Up to ``limit`` problems, one per line, with a count of any left out."""
-        shown = [str(error) for error in self.errors[: max(limit, 1)]]
+        shown = [error.describe(label) for error in self.errors[: max(limit, 1)]]
         hidden = len(self.errors) - len(shown)
         if hidden:
             shown.append(f"…and {hidden} more {'problem' if hidden == 1 else 'problems'}.")
@@ -320,13 +335,15 @@ class RoutineNotationError(ValueError):
 # --- public API ------------------------------------------------------------------
 
 
-def parse_routine(text: str) -> list[ExerciseLine]:
+def parse_routine(text: str, *, default_unit: WeightUnit | None = None) -> list[ExerciseLine]:
     """Parse a whole routine, one exercise per line.
 
-    Raises :class:`RoutineNotationError` (the first problem, with the others in
-    ``also``) when any line is wrong, when superset labels are out of order or
-    repeated, when there are more than :data:`MAX_EXERCISES` exercises, or when
-    there is no exercise at all — nothing half-parsed is ever returned.
+    ``default_unit`` is the unit of a load written without one (see the module notes);
+    with ``None`` every weight must name its unit. Raises :class:`RoutineNotationError`
+    (the first problem, with the others in ``also``) when any line is wrong, when
+    superset labels are out of order or repeated, when there are more than
+    :data:`MAX_EXERCISES` exercises, or when there is no exercise at all — nothing
+    half-parsed is ever returned.
     """
     errors: list[RoutineNotationError] = []
     parsed: list[ExerciseLine] = []
@@ -347,7 +364,7 @@ def parse_routine(text: str) -> list[ExerciseLine]:
             )
         line: ExerciseLine | None = None
         try:
-            line = _parse_body(body, label, line_no, raw.strip())
+            line = _parse_body(body, label, line_no, raw.strip(), default_unit)
         except RoutineNotationError as error:
             errors.append(error)
         else:
@@ -367,7 +384,7 @@ def parse_routine(text: str) -> list[ExerciseLine]:
     return parsed
 
 
-def parse_line(text: str) -> ExerciseLine:
+def parse_line(text: str, *, default_unit: WeightUnit | None = None) -> ExerciseLine:
     """Parse a single exercise line (e.g. a slash-command option).
 
     Superset ordering is a property of a whole routine, so only the label's shape is
@@ -385,7 +402,7 @@ def parse_line(text: str) -> ExerciseLine:
             1, text.strip(), f"expected an exercise, e.g. `{_DEFAULT_NAME} 3x5 @ 100kg`."
         )
     label, body = split
-    return _parse_body(body, label, 1, text.strip())
+    return _parse_body(body, label, 1, text.strip(), default_unit)
 
 
 def format_routine(lines: Iterable[ExerciseLine]) -> str:
@@ -530,6 +547,7 @@ _LOAD_RE = re.compile(
     re.IGNORECASE,
 )
 _BW_PLUS_RE = re.compile(rf"(?:{_BW})\s*\+", re.IGNORECASE)
+_BW_PLUS_BARE_RE = re.compile(rf"(?:{_BW})\s*\+\s*(?P<xnum>{_NUM}){_BOUND}", re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(rf"(?P<num>{_NUM}){_BOUND}")
 _RPE_RE = re.compile(rf"rpe\s*[:=]?\s*(?P<rpe>{_NUM}){_BOUND}", re.IGNORECASE)
 _RPE_WORD_RE = re.compile(r"rpe(?![^\s,;@:=0-9.])", re.IGNORECASE)
@@ -559,6 +577,8 @@ class _Draft:
 
     prefix: str
     name: str
+    #: The member's unit for a load written without one; None: a unit is required.
+    unit: WeightUnit | None = None
     sets: int = 3
     reps: str = "5"
     load: str | None = None
@@ -580,7 +600,9 @@ class _Draft:
         return " ".join(parts)
 
 
-def _parse_body(body: str, label: str | None, line_no: int, raw: str) -> ExerciseLine:
+def _parse_body(
+    body: str, label: str | None, line_no: int, raw: str, unit: WeightUnit | None = None
+) -> ExerciseLine:
     """Read name, sets×reps and modifiers from a line without its bullet and label.
 
     Names may contain things that look like notation ("Stronglifts 5x5 Squat
@@ -594,7 +616,9 @@ def _parse_body(body: str, label: str | None, line_no: int, raw: str) -> Exercis
     for candidate in _SETS_RE.finditer(body):
         name = _collapse_spaces(body[: candidate.start()])
         draft = _Draft(
-            prefix, name if _name_problem(name, labelled=labelled) is None else _guess_name(name, labelled)
+            prefix,
+            name if _name_problem(name, labelled=labelled) is None else _guess_name(name, labelled),
+            unit,
         )
         try:
             sets, reps, load, rpe, rest_s = _parse_from_sets(body, candidate, draft)
@@ -614,11 +638,13 @@ def _parse_body(body: str, label: str | None, line_no: int, raw: str) -> Exercis
         raise RoutineNotationError(line_no, raw, f"the exercise name {problem}{where}, e.g. `{example}`.")
     if best is not None:
         raise RoutineNotationError(line_no, raw, best.message)
-    draft = _Draft(prefix, _guess_name(body, labelled))
+    draft = _Draft(prefix, _guess_name(body, labelled), unit)
+    in_digits = " in digits" if _NUMBER_WORD_RE.search(body) else ""
     raise RoutineNotationError(
         line_no,
         raw,
-        f"expected sets×reps after the exercise name, like `3x5`, e.g. `{draft.example()}`.",
+        f"expected sets×reps{in_digits} after the exercise name, like `3x5` for 3 sets of 5, "
+        f"e.g. `{draft.example()}`.",
     )
 
 
@@ -728,6 +754,11 @@ def _ensure_unset(value: object, pos: int, what: str, draft: _Draft) -> None:
 def _read_load(body: str, pos: int, draft: _Draft, *, at: int | None) -> tuple[Load, int]:
     """Read a load at ``pos``; ``at`` is where its ``@`` stood, when it had one."""
     match = _LOAD_RE.match(body, pos)
+    # "bw + 10" would otherwise read as "bw" followed by a stray "+ 10".
+    if draft.unit is not None and (match is None or _BW_PLUS_BARE_RE.match(body, pos)):
+        unitless = _unitless_load(body, pos, draft, after_at=at is not None)
+        if unitless is not None:
+            return unitless
     if match is None:
         if _BW_PLUS_RE.match(body, pos):
             raise _Fail(
@@ -735,9 +766,13 @@ def _read_load(body: str, pos: int, draft: _Draft, *, at: int | None) -> tuple[L
                 f"weight added to bodyweight needs a unit, e.g. `{draft.example(load='@ bw+10kg')}`.",
             )
         if number := _BARE_NUMBER_RE.match(body, pos):
-            hint = ""
+            shown = _quote(number["num"], 8)
+            hints = []
+            if draft.unit is not None:
+                hints.append(f"`@ {shown}` means {shown}{draft.unit}")
             if _to_float(number["num"]) <= MAX_RPE:
-                hint = f" (for effort, write `RPE {_quote(number['num'], 8)}`)"
+                hints.append(f"for effort, write `RPE {shown}`")
+            hint = f" ({'; '.join(hints)})" if hints else ""
             raise _Fail(
                 pos,
                 f"a load needs a unit: kg, lb, % or bw{hint}, "
@@ -769,6 +804,24 @@ def _read_load(body: str, pos: int, draft: _Draft, *, at: int | None) -> tuple[L
         load = _weight(match["num"], match["unit"], pos, draft, bodyweight=False)
     draft.load = f"@ {format_load(load)}"
     return load, match.end()
+
+
+def _unitless_load(body: str, pos: int, draft: _Draft, *, after_at: bool) -> tuple[Load, int] | None:
+    """A load written without its unit, read in the member's unit (``@ 30``, ``@ bw+10``).
+
+    A bare number counts only after ``@``: without it, ``Bench 3x5 8`` is as likely an RPE.
+    """
+    assert draft.unit is not None
+    load: Load
+    if extra := _BW_PLUS_BARE_RE.match(body, pos):
+        load = Bodyweight(_weight(extra["xnum"], draft.unit, pos, draft, bodyweight=True))
+    elif after_at and (number := _BARE_NUMBER_RE.match(body, pos)):
+        extra = number
+        load = _weight(number["num"], draft.unit, pos, draft, bodyweight=False)
+    else:
+        return None
+    draft.load = f"@ {format_load(load)}"
+    return load, extra.end()
 
 
 def _weight(number: str, unit_text: str, pos: int, draft: _Draft, *, bodyweight: bool) -> Weight:
@@ -921,9 +974,19 @@ def _guess_name(body: str, labelled: bool) -> str:
     return name if _name_problem(name, labelled=labelled) is None else _DEFAULT_NAME
 
 
+# Sets and reps spelled out in words ("squat three by five", "Bench five sets").
+# A hyphen keeps a word in the name: "One-arm Row" is an exercise, not a count.
+_NUMBER_WORD_RE = re.compile(
+    r"(?<=\s)(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|sets?|reps?"
+    r"|by|times)(?![\w-])",
+    re.IGNORECASE,
+)
 # Where the name probably ends in a line without sets×reps: a load, a sets-like
-# token, a keyword, or a later word starting with a digit ("Bench 5 sets of 5").
-_NAME_END_RE = re.compile(r"@|[0-9]+\s*[xX×]|(?<!\S)(?:rpe|rest)\b|(?<=\s)[0-9]", re.IGNORECASE)
+# token, a keyword, a later word starting with a digit ("Bench 5 sets of 5"), or
+# numbers in words, so the example doesn't repeat them ("squat 3x5").
+_NAME_END_RE = re.compile(
+    rf"@|[0-9]+\s*[xX×]|(?<!\S)(?:rpe|rest)\b|(?<=\s)[0-9]|{_NUMBER_WORD_RE.pattern}", re.IGNORECASE
+)
 
 
 def _collapse_spaces(text: str) -> str:

@@ -511,3 +511,72 @@ def test_volume_of_bodyweight_needs_the_bodyweight() -> None:
 )
 def test_volume_is_none_when_not_computable(text: str) -> None:
     assert volume_kg(only(text), bodyweight_kg=80) is None
+
+
+# -- a member's default unit ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "load"),
+    [
+        ("Curl 3x10 @ 30", "lb", Weight(30, "lb")),
+        ("Curl 3x10 @30", "kg", Weight(30, "kg")),
+        ("Curl 3x10 @ 12,5", "kg", Weight(12.5, "kg")),
+        ("Dip 3x8 @ bw+25", "lb", Bodyweight(Weight(25, "lb"))),
+        ("Dip 3x8 bw + 10", "kg", Bodyweight(Weight(10, "kg"))),
+        # A written unit always wins over the default.
+        ("Curl 3x10 @ 30kg", "lb", Weight(30, "kg")),
+        ("Curl 3x10 @ 80%", "lb", PercentOfMax(80)),
+    ],
+)
+def test_a_load_without_a_unit_takes_the_default_unit(text: str, unit: str, load: object) -> None:
+    line = parse_line(text, default_unit=unit)  # type: ignore[arg-type]
+    assert line.load == load
+    assert parse_line(format_line(line)) == line, "the canonical text names the unit"
+
+
+def test_without_a_default_unit_a_bare_load_is_still_refused() -> None:
+    with pytest.raises(RoutineNotationError, match="a load needs a unit"):
+        parse_line("Curl 3x10 @ 30")
+    with pytest.raises(RoutineNotationError, match="needs a unit"):
+        parse_line("Dip 3x8 @ bw+25")
+
+
+def test_a_bare_number_without_at_is_not_taken_as_a_load_it_may_be_an_rpe() -> None:
+    with pytest.raises(RoutineNotationError) as caught:
+        parse_line("Bench 3x5 8", default_unit="lb")
+    assert "`@ 8` means 8lb" in caught.value.message and "`RPE 8`" in caught.value.message
+
+
+def test_a_unitless_load_is_checked_against_the_units_limits() -> None:
+    with pytest.raises(RoutineNotationError, match="at most 2200"):
+        parse_line("Squat 3x5 @ 3000", default_unit="lb")
+    assert parse_line("Squat 3x5 @ 2200", default_unit="lb").load == Weight(2200, "lb")
+
+
+# -- error wording ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("squat three by five", "`squat 3x5`"),
+        ("Bench Press five sets", "`Bench Press 3x5`"),
+        ("One-arm Row three sets of ten", "`One-arm Row 3x5`"),
+        ("Curl heavy", "`Curl heavy 3x5`"),
+    ],
+)
+def test_numbers_in_words_are_left_out_of_the_example(text: str, example: str) -> None:
+    with pytest.raises(RoutineNotationError) as caught:
+        parse_routine(text)
+    assert caught.value.message.endswith(f"e.g. {example}."), caught.value.message
+    in_words = text != "Curl heavy"
+    assert ("in digits" in caught.value.message) is in_words
+
+
+def test_problems_can_be_numbered_as_exercises_or_not_at_all() -> None:
+    with pytest.raises(RoutineNotationError) as caught:
+        parse_routine("Back Squat 3x5\nBench five sets\nRow 3x")
+    assert caught.value.summary().startswith("Line 2: `Bench five sets` — ")
+    assert caught.value.summary(label="Exercise").splitlines()[1].startswith("Exercise 3: `Row 3x` — ")
+    assert caught.value.summary(label=None).startswith("`Bench five sets` — ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from bot.domain.routines import (
     RoutineNotationError,
     Weight,
     format_line,
+    format_load,
     format_routine,
     parse_line,
     parse_routine,
@@ -204,3 +206,33 @@ def test_variant_spellings_parse_like_the_canonical_line(
         decorated.append(bullet + data.draw(st.sampled_from(["", "  ", "\t"])) + text)
         decorated.append(data.draw(st.sampled_from(["", "# note", "   "])))
     assert parse_routine("\n".join(decorated)) == lines
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(SOUP, st.text()), st.sampled_from(["kg", "lb"]))
+def test_a_default_unit_only_fills_in_missing_units(text: str, unit: str) -> None:
+    """Text that parses without a default parses the same with one; with one, the result
+    still round-trips through the canonical text, which always names its units."""
+    try:
+        with_default = parse_routine(text, default_unit=unit)  # type: ignore[arg-type]
+    except RoutineNotationError:
+        with_default = None
+    try:
+        without = parse_routine(text)
+    except RoutineNotationError:
+        without = None
+    if without is not None:
+        assert with_default == without
+    if with_default is not None:
+        assert parse_routine(format_routine(with_default)) == with_default
+
+
+@PROPERTY_SETTINGS
+@given(exercise_lines(), WEIGHTS)
+def test_a_weight_in_the_default_unit_reads_the_same_with_its_unit_left_out(
+    line: ExerciseLine, weight: Weight
+) -> None:
+    line = dataclasses.replace(line, load=weight)
+    written = format_load(weight)
+    unitless = format_line(line).replace(f"@ {written}", f"@ {written.removesuffix(weight.unit)}")
+    assert parse_line(unitless, default_unit=weight.unit) == line
