@@ -35,6 +35,9 @@ __all__ = [
     "WEEKEND",
     "QuietHours",
     "TimeInputError",
+    "ZoneAnswer",
+    "ZoneQuestion",
+    "fixed_zone_note",
     "format_days",
     "local_date",
     "local_midnight_utc",
@@ -44,8 +47,10 @@ __all__ = [
     "parse_days",
     "parse_hhmm",
     "parse_zone",
+    "resolve_zone",
     "to_local",
     "zone_suggestions",
+    "zones_at_offset",
 ]
 
 
@@ -202,33 +207,398 @@ def parse_zone(name: str) -> ZoneInfo:
     return ZoneInfo(canonical)
 
 
-def zone_suggestions(query: str, limit: int = 25) -> list[str]:
+# ---------------------------------------------------------------------------------------
+# Abbreviations and fixed offsets
+# ---------------------------------------------------------------------------------------
+
+# Zones to rank first among those at a given offset, beyond the common ones: the large
+# cities of each offset, roughly by how many people live there.
+_MAJOR_ZONES = (
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Asia/Riyadh",
+    "Africa/Cairo",
+    "Africa/Nairobi",
+    "Europe/Athens",
+    "Europe/Kyiv",
+    "Asia/Karachi",
+    "Asia/Tashkent",
+    "Asia/Yekaterinburg",
+    "Asia/Dhaka",
+    "Asia/Almaty",
+    "Asia/Bangkok",
+    "Asia/Jakarta",
+    "Asia/Ho_Chi_Minh",
+    "Asia/Hong_Kong",
+    "Asia/Taipei",
+    "Australia/Perth",
+    "Australia/Brisbane",
+    "Australia/Melbourne",
+    "Asia/Tehran",
+    "Asia/Kabul",
+    "Asia/Colombo",
+    "Asia/Kathmandu",
+    "Asia/Yangon",
+    "Australia/Adelaide",
+    "Pacific/Fiji",
+    "Pacific/Tongatapu",
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Vancouver",
+    "America/Edmonton",
+    "America/Winnipeg",
+    "America/Bogota",
+    "America/Lima",
+    "America/Halifax",
+    "America/Santiago",
+    "America/Caracas",
+    "America/Montevideo",
+    "America/St_Johns",
+    "Atlantic/Azores",
+    "Atlantic/Cape_Verde",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Africa/Accra",
+    "Europe/Rome",
+)
+
+# Abbreviations members type for a zone: its offset (None where the letters name no one
+# offset, like "ET") and the places it most likely means, most likely first. Letters
+# that mean two things (CST: US Central or China; IST: India, Ireland or Israel) list
+# both. Offsets are standard time unless the letters name summer time (EDT, CEST, …).
+_H = timedelta(hours=1)
+_M = timedelta(minutes=1)
+_US_EAST = ("America/New_York", "America/Toronto", "America/Detroit", "America/Indiana/Indianapolis")
+_US_CENTRAL = ("America/Chicago", "America/Winnipeg")
+_US_MOUNTAIN = ("America/Denver", "America/Edmonton", "America/Boise")
+_US_PACIFIC = ("America/Los_Angeles", "America/Vancouver", "America/Tijuana")
+_EU_CENTRAL = (
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Amsterdam",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Vienna",
+)
+_EU_EAST = ("Europe/Athens", "Europe/Helsinki", "Europe/Kyiv", "Europe/Bucharest", "Europe/Sofia")
+_EU_WEST = ("Europe/Lisbon", "Atlantic/Canary", "Atlantic/Madeira")
+_AU_EAST = ("Australia/Sydney", "Australia/Melbourne", "Australia/Hobart")
+_ABBREVIATIONS: dict[str, tuple[timedelta | None, tuple[str, ...]]] = {
+    "EST": (-5 * _H, (*_US_EAST, "America/Panama", "America/Jamaica", "America/Cancun")),
+    "EDT": (-4 * _H, _US_EAST),
+    "ET": (None, _US_EAST),
+    "EASTERN": (None, _US_EAST),
+    "CST": (-6 * _H, (*_US_CENTRAL, "America/Mexico_City", "America/Regina", "Asia/Shanghai")),
+    "CDT": (-5 * _H, _US_CENTRAL),
+    "CT": (None, _US_CENTRAL),
+    "CENTRAL": (None, _US_CENTRAL),
+    "MST": (-7 * _H, (*_US_MOUNTAIN, "America/Phoenix")),
+    "MDT": (-6 * _H, _US_MOUNTAIN),
+    "MT": (None, (*_US_MOUNTAIN, "America/Phoenix")),
+    "MOUNTAIN": (None, (*_US_MOUNTAIN, "America/Phoenix")),
+    "PST": (-8 * _H, (*_US_PACIFIC, "Asia/Manila")),
+    "PDT": (-7 * _H, _US_PACIFIC),
+    "PT": (None, _US_PACIFIC),
+    "PACIFIC": (None, _US_PACIFIC),
+    "AKST": (-9 * _H, ("America/Anchorage",)),
+    "AKDT": (-8 * _H, ("America/Anchorage",)),
+    "HST": (-10 * _H, ("Pacific/Honolulu",)),
+    "AST": (-4 * _H, ("America/Halifax", "America/Puerto_Rico", "America/Santo_Domingo", "Asia/Riyadh")),
+    "ADT": (-3 * _H, ("America/Halifax",)),
+    "NST": (-(3 * _H + 30 * _M), ("America/St_Johns",)),
+    "NDT": (-(2 * _H + 30 * _M), ("America/St_Johns",)),
+    "BRT": (-3 * _H, ("America/Sao_Paulo",)),
+    "ART": (-3 * _H, ("America/Argentina/Buenos_Aires",)),
+    "GMT": (
+        timedelta(0),
+        ("Europe/London", "Europe/Dublin", "Europe/Lisbon", "Africa/Accra", "Africa/Abidjan"),
+    ),
+    "BST": (_H, ("Europe/London", "Asia/Dhaka")),
+    "IST": (5 * _H + 30 * _M, ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem")),
+    "WET": (timedelta(0), _EU_WEST),
+    "WEST": (_H, _EU_WEST),
+    "CET": (_H, _EU_CENTRAL),
+    "MET": (_H, _EU_CENTRAL),
+    "CEST": (2 * _H, _EU_CENTRAL),
+    "EET": (2 * _H, (*_EU_EAST, "Africa/Cairo")),
+    "EEST": (3 * _H, _EU_EAST),
+    "MSK": (3 * _H, ("Europe/Moscow",)),
+    "WAT": (_H, ("Africa/Lagos", "Africa/Kinshasa")),
+    "CAT": (2 * _H, ("Africa/Maputo", "Africa/Harare", "Africa/Lusaka")),
+    "SAST": (2 * _H, ("Africa/Johannesburg",)),
+    "EAT": (3 * _H, ("Africa/Nairobi", "Africa/Addis_Ababa", "Africa/Dar_es_Salaam")),
+    "GST": (4 * _H, ("Asia/Dubai", "Asia/Muscat")),
+    "PKT": (5 * _H, ("Asia/Karachi",)),
+    "ICT": (7 * _H, ("Asia/Bangkok", "Asia/Ho_Chi_Minh")),
+    "WIB": (7 * _H, ("Asia/Jakarta",)),
+    "SGT": (8 * _H, ("Asia/Singapore",)),
+    "HKT": (8 * _H, ("Asia/Hong_Kong",)),
+    "PHT": (8 * _H, ("Asia/Manila",)),
+    "AWST": (8 * _H, ("Australia/Perth",)),
+    "JST": (9 * _H, ("Asia/Tokyo",)),
+    "KST": (9 * _H, ("Asia/Seoul",)),
+    "ACST": (9 * _H + 30 * _M, ("Australia/Adelaide", "Australia/Darwin")),
+    "ACDT": (10 * _H + 30 * _M, ("Australia/Adelaide",)),
+    "AEST": (10 * _H, (*_AU_EAST, "Australia/Brisbane")),
+    "AEDT": (11 * _H, _AU_EAST),
+    "NZST": (12 * _H, ("Pacific/Auckland",)),
+    "NZDT": (13 * _H, ("Pacific/Auckland",)),
+}
+# Names for UTC itself. UTC is a fine choice for a member who wants it, so it is set
+# with a note rather than a question.
+_UTC_NAMES = frozenset(
+    {"utc", "etc/utc", "uct", "etc/uct", "universal", "etc/universal", "zulu", "etc/zulu", "z"}
+)
+_UTC_CANONICAL = frozenset(
+    {"UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"}
+)
+# Names for GMT without an offset: a member in the UK typing "GMT" usually means London time.
+_GMT_NAMES = frozenset({"gmt", "etc/gmt", "gmt0", "etc/gmt0", "greenwich", "etc/greenwich"})
+# "UTC+3", "GMT-05:00", "+5:30", "UTC+0530", and the tz database's own Etc/GMT-5 (whose
+# sign is the reverse: Etc/GMT-5 is five hours *ahead* of UTC, a POSIX convention).
+_OFFSET = re.compile(
+    r"(?P<prefix>etc/gmt|etc/utc|utc|gmt)?\s*(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?"
+)
+_ETC_OFFSET = re.compile(r"Etc/GMT[+\-][1-9][0-9]?")
+# How many zone buttons a question offers: two rows of five, the keep button on a third.
+QUESTION_CHOICES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneAnswer:
+    """A zone to set straight away, with a note for the member when one is due."""
+
+    zone: ZoneInfo
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneQuestion:
+    """What to ask a member who typed an abbreviation or a fixed offset instead of a place.
+
+    `choices` are the likely places (IANA names), most likely first; `keep` is the
+    tz-database name that keeps what they typed (None when there is none, as for IST's
+    +5:30), and `keep_label` the words for that button.
+    """
+
+    typed: str
+    explanation: str
+    choices: tuple[str, ...]
+    keep: str | None
+    keep_label: str | None
+
+
+def _offset_text(offset: timedelta) -> str:
+    """ "UTC+5", "UTC-3:30", "UTC+0"."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _etc_zone(offset: timedelta) -> str | None:
+    """The tz database's fixed zone for a whole-hour offset (UTC+5 is Etc/GMT-5), if any."""
+    minutes = round(offset.total_seconds() / 60)
+    if minutes % 60:
+        return None
+    hours = minutes // 60
+    if hours == 0:
+        return "Etc/GMT"
+    if not -12 <= hours <= 14:
+        return None
+    return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def _has_dst(zone: ZoneInfo, now: datetime) -> bool:
+    """Whether the zone's offset changes during the year of `now`."""
+    year = now.astimezone(UTC).year
+    offsets = {
+        datetime(year, month, 15, 12, tzinfo=UTC).astimezone(zone).utcoffset() for month in (1, 4, 7, 10)
+    }
+    return len(offsets) > 1
+
+
+def fixed_zone_note(zone: ZoneInfo, now: datetime) -> str | None:
+    """A line for a member whose zone is not a place and never changes for daylight saving.
+
+    "EST is UTC-5 all year: it never changes for daylight saving." Places (Asia/Tokyo)
+    and zones that do change (CET) get None.
+    """
+    _require_aware(now, "now")
+    abbreviation = zone.key.upper() in _ABBREVIATIONS or _fold(zone.key) in _GMT_NAMES
+    if not (abbreviation or zone.key.startswith("Etc/") or zone.key in _UTC_CANONICAL):
+        return None  # a place, or a legacy alias of one ("Japan", "US/Eastern")
+    if _has_dst(zone, now):
+        return None
+    offset = now.astimezone(zone).utcoffset() or timedelta(0)
+    if zone.key in _UTC_CANONICAL:
+        return (
+            "UTC never changes for daylight saving. If your clocks change in spring and autumn, "
+            "pick your city instead (e.g. `Europe/London`), so reminders follow them."
+        )
+    reversed_sign = (
+        " (the tz database writes the sign the other way round)" if _ETC_OFFSET.fullmatch(zone.key) else ""
+    )
+    return (
+        f"{zone.key} is {_offset_text(offset)} all year{reversed_sign}: it never changes for daylight "
+        "saving. If your clocks do, pick your city instead."
+    )
+
+
+_WELL_KNOWN = len({*_COMMON_ZONES, *_MAJOR_ZONES} - {"UTC"})
+
+
+@functools.cache
+def _zone_rank() -> dict[str, int]:
+    """Position of each city zone when ranking choices: common, then major, then the rest."""
+    rank: dict[str, int] = {}
+    for zone in (*_COMMON_ZONES, *_MAJOR_ZONES, *_place_zones()):
+        if "/" in zone:
+            rank.setdefault(zone, len(rank))
+    return rank
+
+
+def zones_at_offset(offset: timedelta, now: datetime) -> list[str]:
+    """City zones whose clocks show UTC plus `offset` at `now`, most likely first.
+
+    When some of them are well-known cities (the common and major zones), only those;
+    else the first few of the rest, so a question never lists obscure aliases.
+    """
+    _require_aware(now, "now")
+    rank = _zone_rank()
+    matches = [zone for zone in rank if now.astimezone(ZoneInfo(zone)).utcoffset() == offset]
+    well_known = [zone for zone in matches if rank[zone] < _WELL_KNOWN]
+    return well_known or matches[:5]
+
+
+def _parse_offset(text: str) -> timedelta | None:
+    """The offset in "UTC+3", "gmt-5:30", "+0530" or "Etc/GMT-5" (= UTC+5), or None."""
+    match = _OFFSET.fullmatch("".join(text.lower().split()))
+    if match is None:
+        return None
+    hours, minutes = int(match["h"]), int(match["m"] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    offset = timedelta(hours=hours, minutes=minutes)
+    negative = match["sign"] != "+"
+    if match["prefix"] == "etc/gmt":
+        negative = not negative  # POSIX: Etc/GMT-5 is UTC+5
+    return -offset if negative else offset
+
+
+def _question(
+    typed: str, label: str, offset: timedelta | None, choices: Iterable[str], now: datetime
+) -> ZoneQuestion:
+    loadable = set(_zone_index().values())
+    places = [zone for zone in dict.fromkeys(choices) if zone in loadable][:QUESTION_CHOICES]
+    keep = label if label in loadable else _etc_zone(offset) if offset is not None else None
+    shown = f"`{_echo(typed)}`"
+    keep_label: str | None = None
+    if keep is None:
+        if not places:
+            raise TimeInputError(f"No time zone matches `{_echo(typed)}`. {_ZONE_EXAMPLE}")
+        meaning = "can mean more than one time zone" if len(places) > 1 else "is not a place"
+        explanation = f"{shown} {meaning}. Pick where you are:"
+    elif _has_dst(ZoneInfo(keep), now):
+        keep_label = f"Keep {label}"
+        explanation = (
+            f"{shown} is an abbreviation, not a place. Pick where you are, so reminders and "
+            "check-ins follow your local clock:"
+        )
+    else:
+        fixed = label if keep == label or offset is None else _offset_text(offset)
+        keep_label = f"Keep {fixed} (no daylight saving)"
+        plain = offset is None or "".join(typed.upper().split()) == _offset_text(offset)
+        what = "a fixed offset" if plain or offset is None else f"a fixed offset ({_offset_text(offset)})"
+        explanation = (
+            f"{shown} is {what}: it never changes for daylight saving. Where clocks change in "
+            "spring and autumn, reminders would come an hour off for half the year. Pick where you are:"
+        )
+    return ZoneQuestion(_echo(typed), explanation, tuple(places), keep, keep_label)
+
+
+def resolve_zone(name: str, now: datetime) -> ZoneAnswer | ZoneQuestion:
+    """What `/settings timezone` does with what the member typed.
+
+    * A place (an IANA Region/City name, a unique city, or a legacy alias that follows
+      a place's rules, like US/Eastern): set it.
+    * UTC: set it, with a note that it has no daylight saving.
+    * An abbreviation (EST, PST, CET, GMT, IST …) or a fixed offset (UTC+3, GMT-5,
+      Etc/GMT-5): ask. EST is a real tz-database zone, but it never changes for
+      daylight saving, so an East-Coast member who picks it gets reminders an hour off
+      from March to November. The question offers the likely places and, where the tz
+      database has one, keeping the fixed zone with that said plainly.
+    """
+    _require_aware(now, "now")
+    if not name or not name.strip():
+        raise TimeInputError(f"Please give a time zone. {_ZONE_EXAMPLE}")
+    key = _fold(name)
+    if key in _UTC_NAMES:
+        zone = ZoneInfo(_zone_index().get(key, "UTC"))
+        return ZoneAnswer(zone, fixed_zone_note(zone, now))
+    abbreviation = name.strip().upper()
+    if key in _GMT_NAMES:
+        abbreviation = "GMT"
+    if abbreviation in _ABBREVIATIONS:
+        offset, choices = _ABBREVIATIONS[abbreviation]
+        return _question(name, abbreviation, offset, list(choices), now)
+    offset = _parse_offset(name)
+    if offset is not None:
+        if offset == timedelta(0) and "utc" in key:
+            return ZoneAnswer(ZoneInfo("UTC"), fixed_zone_note(ZoneInfo("UTC"), now))
+        if offset == timedelta(0):
+            return _question(name, "GMT", offset, list(_ABBREVIATIONS["GMT"][1]), now)
+        return _question(name, _offset_text(offset), offset, zones_at_offset(offset, now), now)
+    zone = parse_zone(name)
+    return ZoneAnswer(zone, fixed_zone_note(zone, now))
+
+
+def zone_suggestions(query: str, limit: int = 25, now: datetime | None = None) -> list[str]:
     """Zone names for the `/settings timezone` autocomplete (Discord shows at most 25).
 
-    Ranking: names starting with the query, then names with a place part starting with
-    it (so "berl" finds Europe/Berlin and "new york" finds America/New_York), then names
-    containing it anywhere; common zones first within each group.
+    City zones (Region/City) come first, ranked: names starting with the query, then
+    names with a place part starting with it (so "berl" finds Europe/Berlin and "new
+    york" finds America/New_York), then names containing it anywhere; common zones first
+    within each group. An abbreviation or offset typed ("est", "utc+3", given `now`)
+    puts the places it likely means first. Names that are not places (UTC, EST,
+    Etc/GMT-5, legacy aliases) come last, and only when typed in full.
     """
     if limit <= 0:
         return []
     key = _fold(query[:100])
     if not key:
-        return list(_place_zones()[:limit])
-    ranked: tuple[list[str], list[str], list[str]] = ([], [], [])
-    exact_alias = _zone_index().get(key)
+        cities = [zone for zone in _place_zones() if "/" in zone]
+        return [*cities[: limit - 1], "UTC"]
+    ranked: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
+    abbreviation = _ABBREVIATIONS.get(query.strip().upper())
+    if abbreviation is not None:
+        ranked[0].extend(abbreviation[1])
+    elif now is not None and (offset := _parse_offset(query[:100])) is not None:
+        ranked[0].extend(zones_at_offset(offset, now)[:QUESTION_CHOICES])
     for zone in _place_zones():
+        if "/" not in zone:
+            continue
         folded = _fold(zone)
         if folded.startswith(key):
-            ranked[0].append(zone)
-        elif any(part.startswith(key) for part in folded.split("/")[1:]):
             ranked[1].append(zone)
-        elif key in folded:
+        elif any(part.startswith(key) for part in folded.split("/")[1:]):
             ranked[2].append(zone)
-    results = ranked[0] + ranked[1] + ranked[2]
-    if exact_alias is not None and exact_alias not in results:
-        # A legacy name typed in full (e.g. "US/Eastern") still parses; offer it.
-        results.insert(0, exact_alias)
-    return results[:limit]
+        elif key in folded:
+            ranked[3].append(zone)
+    loadable = set(_zone_index().values())
+    cities = [
+        zone for zone in dict.fromkeys(ranked[0] + ranked[1] + ranked[2] + ranked[3]) if zone in loadable
+    ]
+    others: list[str] = []
+    exact = _zone_index().get(key)
+    if exact is not None and exact not in cities:
+        # A name typed in full that is not a city (UTC, EST, US/Eastern) still parses; offer it last.
+        others.append(exact)
+    if not others and "utc".startswith(key):
+        others.append("UTC")
+    return cities[: limit - len(others)] + others[:limit]
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,6 +14,9 @@ from bot.domain.localtime import (
     DEFAULT_QUIET_HOURS,
     QuietHours,
     TimeInputError,
+    ZoneAnswer,
+    ZoneQuestion,
+    fixed_zone_note,
     format_days,
     local_date,
     local_midnight_utc,
@@ -23,8 +26,10 @@ from bot.domain.localtime import (
     parse_days,
     parse_hhmm,
     parse_zone,
+    resolve_zone,
     to_local,
     zone_suggestions,
+    zones_at_offset,
 )
 
 NY = ZoneInfo("America/New_York")
@@ -109,12 +114,13 @@ def test_parse_zone_error_offers_close_spellings_and_hides_backticks() -> None:
     assert len(message) < 250
 
 
-def test_zone_suggestions_empty_query_lists_common_zones_first() -> None:
+def test_zone_suggestions_empty_query_lists_common_cities_first_and_utc_last() -> None:
     names = zone_suggestions("")
     assert len(names) == 25
-    assert names[:3] == ["UTC", "Europe/London", "Europe/Berlin"]
+    assert names[:2] == ["Europe/London", "Europe/Berlin"]
+    assert all("/" in name for name in names[:-1]) and names[-1] == "UTC"
     assert "America/New_York" in names
-    assert zone_suggestions("", limit=5) == names[:5]
+    assert zone_suggestions("", limit=5) == [*names[:4], "UTC"]
     assert zone_suggestions("", limit=0) == []
 
 
@@ -134,6 +140,16 @@ def test_zone_suggestions_match_cities_with_spaces_prefixes_then_substrings() ->
     assert zone_suggestions("US/Eastern") == ["US/Eastern"]
 
 
+def test_zone_suggestions_put_an_abbreviations_places_first_and_the_abbreviation_last() -> None:
+    names = zone_suggestions("est")
+    assert names[:2] == ["America/New_York", "America/Toronto"]
+    assert names[-1] == "EST"
+    assert zone_suggestions("utc+5", now=utc(2026, 7, 1))[0] == "Asia/Karachi"
+    assert zone_suggestions("utc")[-1] == "UTC"
+    etc = zone_suggestions("Etc/GMT-5")
+    assert etc[-1] == "Etc/GMT-5"
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=30))
 def test_zone_suggestions_never_crash_respect_limit_and_all_parse(query: str) -> None:
@@ -142,6 +158,154 @@ def test_zone_suggestions_never_crash_respect_limit_and_all_parse(query: str) ->
     assert len(set(names)) == len(names)
     for name in names:
         assert parse_zone(name).key == name
+
+
+# ---------------------------------------------------------------------------------------
+# resolve_zone: abbreviations and fixed offsets get a question
+# ---------------------------------------------------------------------------------------
+
+JULY = utc(2026, 7, 1, 12)
+JANUARY = utc(2026, 1, 15, 12)
+
+
+def question(text: str, now: datetime = JULY) -> ZoneQuestion:
+    result = resolve_zone(text, now)
+    assert isinstance(result, ZoneQuestion), result
+    return result
+
+
+@pytest.mark.parametrize("text", ["Europe/Berlin", "america/new york", "Berlin", "US/Eastern", "Asia/Tokyo"])
+def test_places_are_set_without_a_question(text: str) -> None:
+    result = resolve_zone(text, JULY)
+    assert isinstance(result, ZoneAnswer) and result.note is None
+    assert result.zone.key == parse_zone(text).key
+
+
+@pytest.mark.parametrize("text", ["UTC", "utc", "Etc/UTC", "Zulu", "UTC+0", "utc+00:00"])
+def test_utc_is_set_with_a_note(text: str) -> None:
+    result = resolve_zone(text, JULY)
+    assert isinstance(result, ZoneAnswer)
+    assert result.zone.utcoffset(JULY) == timedelta(0)
+    assert result.note is not None and "daylight saving" in result.note and "Europe/London" in result.note
+
+
+def test_est_offers_east_coast_cities_or_keeping_it_with_a_warning() -> None:
+    asked = question("est")
+    assert asked.choices[:2] == ("America/New_York", "America/Toronto")
+    assert "America/Panama" in asked.choices  # EST all year, where that is right
+    assert (asked.keep, asked.keep_label) == ("EST", "Keep EST (no daylight saving)")
+    assert "`est` is a fixed offset (UTC-5)" in asked.explanation
+    assert "daylight saving" in asked.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "keep", "label"),
+    [
+        ("PST", "America/Los_Angeles", "Etc/GMT+8", "Keep UTC-8 (no daylight saving)"),
+        ("PDT", "America/Los_Angeles", "Etc/GMT+7", "Keep UTC-7 (no daylight saving)"),
+        ("CST", "America/Chicago", "Etc/GMT+6", "Keep UTC-6 (no daylight saving)"),
+        ("MST", "America/Denver", "MST", "Keep MST (no daylight saving)"),
+        ("HST", "Pacific/Honolulu", "HST", "Keep HST (no daylight saving)"),
+        ("GMT", "Europe/London", "GMT", "Keep GMT (no daylight saving)"),
+        ("Etc/GMT", "Europe/London", "GMT", "Keep GMT (no daylight saving)"),
+        ("GMT+0", "Europe/London", "GMT", "Keep GMT (no daylight saving)"),
+        ("CET", "Europe/Berlin", "CET", "Keep CET"),
+        ("CEST", "Europe/Berlin", "Etc/GMT-2", "Keep UTC+2 (no daylight saving)"),
+        ("AEST", "Australia/Sydney", "Etc/GMT-10", "Keep UTC+10 (no daylight saving)"),
+        ("JST", "Asia/Tokyo", "Etc/GMT-9", "Keep UTC+9 (no daylight saving)"),
+    ],
+)
+def test_abbreviations(text: str, first: str, keep: str, label: str) -> None:
+    asked = question(text)
+    assert (asked.choices[0], asked.keep, asked.keep_label) == (first, keep, label)
+    assert parse_zone(keep).key == keep
+
+
+def test_ambiguous_letters_list_every_meaning_and_offer_no_keep() -> None:
+    ist = question("IST")
+    assert ist.choices == ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem")
+    assert ist.keep is None and "more than one time zone" in ist.explanation
+    assert "Asia/Shanghai" in question("CST").choices
+    assert question("ET").keep is None
+
+
+@pytest.mark.parametrize(
+    ("text", "offset_h", "keep", "label"),
+    [
+        ("Etc/GMT-5", 5, "Etc/GMT-5", "Keep UTC+5 (no daylight saving)"),  # POSIX: the sign is reversed
+        ("Etc/GMT+5", -5, "Etc/GMT+5", "Keep UTC-5 (no daylight saving)"),
+        ("UTC+3", 3, "Etc/GMT-3", "Keep UTC+3 (no daylight saving)"),
+        ("utc - 5", -5, "Etc/GMT+5", "Keep UTC-5 (no daylight saving)"),
+        ("GMT+2", 2, "Etc/GMT-2", "Keep UTC+2 (no daylight saving)"),
+        ("GMT−3", -3, "Etc/GMT+3", "Keep UTC-3 (no daylight saving)"),
+        ("+01:00", 1, "Etc/GMT-1", "Keep UTC+1 (no daylight saving)"),
+    ],
+)
+def test_fixed_offsets_offer_the_zones_at_that_offset_now(
+    text: str, offset_h: int, keep: str, label: str
+) -> None:
+    for now in (JULY, JANUARY):
+        asked = question(text, now)
+        assert (asked.keep, asked.keep_label) == (keep, label)
+        assert asked.choices, "some city is at every whole-hour offset used here"
+        for zone in asked.choices:
+            assert now.astimezone(ZoneInfo(zone)).utcoffset() == timedelta(hours=offset_h)
+
+
+def test_offsets_pick_well_known_cities_first() -> None:
+    assert question("Etc/GMT-5").choices[0] == "Asia/Karachi"
+    assert question("UTC+3").choices[0] == "Europe/Istanbul"
+    # Berlin is at UTC+2 in July and UTC+1 in January.
+    assert question("GMT+2", JULY).choices[0] == "Europe/Berlin"
+    assert "Europe/Berlin" not in question("GMT+2", JANUARY).choices
+    assert question("UTC+1", JANUARY).choices[0] == "Europe/Berlin"
+
+
+def test_offsets_without_a_fixed_zone_still_ask_or_are_refused() -> None:
+    india = question("+05:30")
+    assert india.choices[0] == "Asia/Kolkata" and india.keep is None
+    with pytest.raises(TimeInputError):
+        resolve_zone("UTC+14:45", JULY)
+
+
+def test_question_limits_fit_discord() -> None:
+    for text in ["EST", "CET", "GMT+2", "UTC+3", "UTC-5", "UTC+1", "IST", "Etc/GMT-8"]:
+        for now in (JULY, JANUARY):
+            asked = question(text, now)
+            assert len(asked.choices) <= 10
+            assert all(len(label) <= 80 for label in (*asked.choices, asked.keep_label or ""))
+
+
+def test_fixed_zone_notes() -> None:
+    assert fixed_zone_note(ZoneInfo("America/New_York"), JULY) is None
+    assert fixed_zone_note(ZoneInfo("Asia/Tokyo"), JULY) is None
+    assert fixed_zone_note(ZoneInfo("Japan"), JULY) is None
+    assert fixed_zone_note(ZoneInfo("CET"), JULY) is None  # follows the EU's clock changes
+    est = fixed_zone_note(ZoneInfo("EST"), JULY)
+    assert est is not None and est.startswith("EST is UTC-5 all year: it never changes for daylight saving.")
+    etc = fixed_zone_note(ZoneInfo("Etc/GMT-5"), JULY)
+    assert etc is not None and etc.startswith("Etc/GMT-5 is UTC+5 all year (the tz database writes the sign")
+
+
+def test_zones_at_offset_follow_daylight_saving() -> None:
+    assert zones_at_offset(timedelta(hours=-4), JULY)[0] == "America/New_York"
+    assert "America/New_York" not in zones_at_offset(timedelta(hours=-4), JANUARY)
+    assert zones_at_offset(timedelta(hours=-5), JANUARY)[0] == "America/New_York"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), st.sampled_from([JULY, JANUARY]))
+def test_resolve_zone_never_crashes_and_offers_only_loadable_zones(text: str, now: datetime) -> None:
+    try:
+        result = resolve_zone(text, now)
+    except TimeInputError:
+        return
+    if isinstance(result, ZoneAnswer):
+        assert result.zone.key == parse_zone(result.zone.key).key
+        return
+    assert result.choices or result.keep
+    for zone in (*result.choices, *([result.keep] if result.keep else [])):
+        assert parse_zone(zone).key == zone
 
 
 # ---------------------------------------------------------------------------------------
