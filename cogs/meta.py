@@ -41,7 +41,8 @@ TOPICS: dict[str, Topic] = {
     "checkins": Topic(
         "Check-ins and reminders",
         "After you log a workout, Repmate asks by DM how sore you are 24 and 48 hours later, "
-        "outside your quiet hours. Daily reminders arrive at your local time.",
+        "outside your quiet hours. Daily reminders arrive at the local time you set, "
+        "even inside your quiet hours.",
         ("soreness", "remind"),
     ),
     "challenges": Topic(
