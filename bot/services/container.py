@@ -66,7 +66,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         deliveries=DeliveryScheduler(DeliveryRepo(db), clock),
     )
     # -- routines and workout log (build) --
-    services.routines = RoutineService(RoutineRepo(db), clock)
+    services.routines = RoutineService(RoutineRepo(db), clock, members=services.members)
     services.workouts = WorkoutService(WorkoutRepo(db), services.routines, services.members, clock)
     # -- check-ins and reminders (build) --
     checkin_repo = CheckinRepo(db)

@@ -33,6 +33,7 @@ from bot.domain.routines import (
     format_reps,
     volume_kg,
 )
+from bot.domain.text import plural
 from bot.domain.units import WeightSystem, format_weight
 from bot.errors import NotFound, UserFacingError
 from bot.services.routines import RoutineService, parse_notation, quoted
@@ -188,10 +189,10 @@ def describe_record(record: PersonalRecord, units: WeightSystem) -> str:
         return f"{record.exercise}: estimated 1RM {format_weight(record.value, units)}{was}, from {set_text}"
     if record.kind is RecordKind.REPS_AT_LOAD:
         load = format_weight(record.load_kg or 0.0, units) if record.load_kg else "bodyweight"
-        reps = int(record.value or 0)
+        reps = plural(int(record.value or 0), "rep")
         if record.previous is None:
-            return f"{record.exercise}: heaviest yet, {reps} reps at {load}"
-        return f"{record.exercise}: {reps} reps at {load} (best before: {int(record.previous)})"
+            return f"{record.exercise}: heaviest yet, {reps} at {load}"
+        return f"{record.exercise}: {reps} at {load} (best before: {int(record.previous)})"
     return f"{record.exercise}: first time logged, {set_text}"
 
 
@@ -265,7 +266,7 @@ class WorkoutService:
             chosen = await self.routines.get_own(user_id, routine)
             return await self._store(user_id, guild_id, chosen.id, chosen.name, chosen.lines, rpe, notes)
         assert exercises is not None
-        lines = self._parse_ad_hoc(exercises)
+        lines = await self._parse_ad_hoc(user_id, exercises)
         return await self._store(user_id, guild_id, None, None, lines, rpe, notes)
 
     async def log_routine(
@@ -297,14 +298,21 @@ class WorkoutService:
             )
         return rpe, clean or None
 
-    @staticmethod
-    def _parse_ad_hoc(text: str) -> tuple[ExerciseLine, ...]:
+    async def _parse_ad_hoc(self, user_id: int, text: str) -> tuple[ExerciseLine, ...]:
+        """Exercises split with ``|``; a load without a unit is in the member's units.
+
+        A problem is numbered by line only when there are several exercises (line 2 is
+        the second one, as the note says); a single exercise needs no number.
+        """
+        parts = _AD_HOC_SPLIT_RE.split(text)
+        several = len(parts) > 1
+        unit = _units((await self.members.get(user_id)).units)
         try:
-            return parse_notation("\n".join(_AD_HOC_SPLIT_RE.split(text)))
+            return parse_notation("\n".join(parts), unit, label="Line" if several else None)
         except UserFacingError as err:
+            note = "\n(Separate exercises with `|`; line 2 is the second exercise.)" if several else ""
             raise UserFacingError(
-                err.message.replace("so nothing was saved", "so nothing was logged")
-                + "\n(Separate exercises with `|`; line 2 is the second exercise.)",
+                err.message.replace("so nothing was saved", "so nothing was logged") + note,
                 example="`exercises:Back Squat 3x5 @ 100kg | Plank 3x45s`",
             ) from None
 

@@ -87,6 +87,8 @@ def test_descriptions_in_the_members_units() -> None:
     assert describe_record(e1rm, "kg") == "Back Squat: estimated 1RM 128.5 kg (was 116.5 kg), from 110 kg × 5"
     reps = PersonalRecord("Back Squat", RecordKind.REPS_AT_LOAD, 6, 5, SetRecord(100.0, 6), load_kg=100.0)
     assert describe_record(reps, "lb") == "Back Squat: 6 reps at 220 lb (best before: 5)"
+    single = PersonalRecord("Deadlift", RecordKind.REPS_AT_LOAD, 1, None, SetRecord(200.0, 1), load_kg=200.0)
+    assert describe_record(single, "kg") == "Deadlift: heaviest yet, 1 rep at 200 kg"
     first = PersonalRecord("Dip", RecordKind.FIRST_LOGGED, None, None, SetRecord(0.0, 12))
     assert describe_record(first, "kg") == "Dip: first time logged, bodyweight × 12"
 
