@@ -26,6 +26,13 @@ async def test_a_bare_load_takes_the_members_unit(simcord_env):
     routine = await env.bot.services.routines.get_own(w.alice.id, "Arms")
     assert routine.notation == "Curl 3x10 @ 30lb\nDip 3x8 @ bw+25lb"
 
+    shown = await w.alice.slash(w.general, "routine import")
+    imported = await w.alice.submit_modal(
+        shown, {"routine-name": "Rows", "routine-exercises": "Row 3x8 @ 50"}
+    )
+    assert "Imported `Rows`" in text_of(imported.response), text_of(imported.response)
+    assert (await env.bot.services.routines.get_own(w.alice.id, "Rows")).notation == "Row 3x8 @ 50lb"
+
     logged = await w.alice.slash(w.general, "log workout", exercises="Curl 3x10 @ 30")
     assert "Curl** 3×10 @ 30 lb" in text_of(logged.response), text_of(logged.response)
 
