@@ -319,13 +319,37 @@ async def _checkin_rated(world: SandboxWorld) -> Shot:
     return Shot(rated, viewer=world.member.user, channel=world.member.user.dm_channel)
 
 
+def _menu_id(message: Any, placeholder: str) -> str:
+    rows = [row if isinstance(row, dict) else row.to_dict() for row in message.components]
+    return str(
+        next(
+            c["custom_id"]
+            for row in rows
+            for c in row.get("components", [])
+            if c.get("type") == 3 and c.get("placeholder") == placeholder
+        )
+    )
+
+
+@scene("triage-step", "triage-step.png", "/shouldistop: one sign applies, another is not sure, in one step")
+async def _triage_step(world: SandboxWorld) -> Shot:
+    message = await _mark(world, "These apply to me", ["E7"])
+    marked = await world.member.select(message, ["E3"], custom_id=_menu_id(message, "Not sure about these"))
+    return Shot(marked, viewer=world.member, channel=world.general)
+
+
+async def _mark(world: SandboxWorld, menu: str, values: list[str]) -> Any:
+    """Start `/shouldistop` and mark ``values`` in the emergency checklist's ``menu``."""
+    result = await run_command(world, world.member, world.general, "shouldistop")
+    marked = await world.member.select(result.response, values, custom_id=_menu_id(result.response, menu))
+    if marked.response is None:
+        raise SandboxError("the triage checklist did not answer a mark")
+    return marked.response
+
+
 @scene("triage-emergency", "triage-emergency.png", "/shouldistop: an emergency outcome puts the action first")
 async def _triage_emergency(world: SandboxWorld) -> Shot:
-    result = await run_command(world, world.member, world.general, "shouldistop")
-    message = result.response
-    rows = [row if isinstance(row, dict) else row.to_dict() for row in message.components]
-    menu = next(c for row in rows for c in row.get("components", []) if c.get("type") == 3)
-    outcome = await world.member.select(message, ["E7"], custom_id=menu["custom_id"])
+    outcome = await world.member.click(await _mark(world, "These apply to me", ["E7"]), label="Continue")
     return Shot(outcome, viewer=world.member, channel=world.general)
 
 

@@ -104,7 +104,7 @@ def step_embed(flow: TriageFlow, *, full: bool = False) -> discord.Embed:
         if full:
             questions = "\n\n".join(f"**{rule.label}.** {rule.question}" for rule in flow.questions)
         else:
-            questions = "\n".join(f"**{rule.label}** — {rule.brief}" for rule in flow.questions)
+            questions = "\n".join(f"- **{rule.label}** — {rule.brief}" for rule in flow.questions)
         description = f"{how}\n\n{questions}{_marked_line(flow)}"
     elif flow.stage in (Stage.WHERE, Stage.KIND):
         description = f"**{flow.context_question}**\nPick all that fit in the menu, or press **{none}**."

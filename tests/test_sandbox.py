@@ -77,7 +77,10 @@ async def test_every_scene_answers_and_is_visible_to_its_viewer(simcord_env):
     assert "Leg Day" in seen["routine-shared"]
     assert "How sore are you today?" in seen["checkin"]
     assert "went up from 3/10 to 6/10" in seen["checkin-rated"]
-    assert seen["triage-emergency"].startswith("Emergency\n**Stop now. Call 999")
+    assert "**These apply to me:** Dark urine or extreme muscle pain" in seen["triage-step"]
+    assert "**Not sure about these:** Fainted, or racing heart with dizziness" in seen["triage-step"]
+    assert seen["triage-emergency"].startswith("Emergency\n**Stop training and get urgent or emergency care")
+    assert "Emergency number: 999" in seen["triage-emergency"]
     assert "Weekly volume" in seen["history"]
     assert not env.errors
 
