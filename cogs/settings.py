@@ -1,8 +1,15 @@
-"""/settings: a member's own time zone, units, check-ins and quiet hours (SPEC §3)."""
+"""/settings: a member's own time zone, units, check-ins and quiet hours (SPEC §3).
+
+An abbreviation or a fixed offset typed as a time zone (EST, GMT+2, Etc/GMT-5) gets a
+question first: buttons for the places it likely means, and one to keep the fixed zone.
+The buttons are dynamic items whose custom ids carry the member and the zone, so they
+work after a restart and only for the member who asked.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -10,8 +17,17 @@ from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.domain import localtime
-from bot.services.settings import MemberSettings
-from bot.ui import COLOUR, reply
+from bot.errors import NotAllowed
+from bot.services.settings import MemberSettings, TimezoneSet
+from bot.ui import COLOUR, reply, run_component
+
+Interaction = discord.Interaction[RepmateBot]
+
+QUIET_HOURS_FOOTER = (
+    "Check-ins never arrive in your quiet hours. Daily reminders come at the time you set, even inside them."
+)
+ZONE_ID = "repmate:tz:{user}:{zone}"
+CHOICES_PER_ROW = 5
 
 
 def render_settings(settings: MemberSettings, now_local: str) -> discord.Embed:
@@ -25,51 +41,142 @@ def render_settings(settings: MemberSettings, now_local: str) -> discord.Embed:
         name="Quiet hours",
         value=f"{quiet.start:%H:%M}–{quiet.end:%H:%M}" if quiet.start != quiet.end else "none",
     )
-    embed.set_footer(text="Check-ins and reminders never arrive in your quiet hours.")
+    embed.set_footer(text=QUIET_HOURS_FOOTER)
     return embed
+
+
+def zone_question_view(user_id: int, question: localtime.ZoneQuestion) -> discord.ui.View:
+    """The likely places, two rows of five at most, then keeping the fixed zone on its own row."""
+    view = discord.ui.View(timeout=None)
+    for index, zone in enumerate(question.choices):
+        view.add_item(ZoneButton(user_id, zone, zone, row=index // CHOICES_PER_ROW))
+    if question.keep is not None and question.keep_label is not None:
+        rows = -(-len(question.choices) // CHOICES_PER_ROW)
+        view.add_item(
+            ZoneButton(
+                user_id, question.keep, question.keep_label, row=rows, style=discord.ButtonStyle.secondary
+            )
+        )
+    return view
+
+
+class ZoneButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"repmate:tz:(?P<user>[0-9]{1,20}):(?P<zone>[A-Za-z0-9_+\-/]{1,70})",
+):
+    """One answer to "which time zone did you mean?"."""
+
+    def __init__(
+        self,
+        user_id: int,
+        zone: str,
+        label: str | None = None,
+        *,
+        row: int | None = None,
+        style: discord.ButtonStyle = discord.ButtonStyle.primary,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or zone, custom_id=ZONE_ID.format(user=user_id, zone=zone), row=row, style=style
+            )
+        )
+        self.user_id = user_id
+        self.zone = zone
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls, interaction: Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> ZoneButton:
+        return cls(int(match["user"]), match["zone"])
+
+    @staticmethod
+    def check_owner(custom_id: str, user_id: int) -> None:
+        """Only the member who asked may answer (raises NotAllowed for anyone else)."""
+        match = re.fullmatch(ZoneButton.__discord_ui_compiled_template__, custom_id)
+        if match is None or int(match["user"]) != user_id:
+            raise NotAllowed(
+                "This question is for the member who asked it; run `/settings timezone` yourself."
+            )
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        await run_component(interaction, lambda: self._run(interaction))
+
+    async def _run(self, interaction: Interaction) -> None:
+        self.check_owner(self.custom_id, interaction.user.id)
+        bot = interaction.client
+        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
+        await interaction.response.defer()
+        chosen = await bot.services.members.pick_timezone(interaction.user.id, self.zone)
+        await interaction.edit_original_response(
+            content=timezone_note(chosen),
+            embed=render_settings(chosen.settings, _now_local(bot, chosen.settings)),
+            view=None,
+        )
+
+
+def timezone_note(chosen: TimezoneSet) -> str:
+    note = f"Time zone set to **{chosen.settings.zone.key}**."
+    return f"{note}\n{chosen.note}" if chosen.note else note
+
+
+def _now_local(bot: RepmateBot, settings: MemberSettings) -> str:
+    return bot.clock.now().astimezone(settings.zone).strftime("%a %H:%M")
 
 
 class SettingsCog(commands.GroupCog, group_name="settings", group_description="Your own Repmate settings"):
     def __init__(self, bot: RepmateBot) -> None:
         self.bot = bot
 
-    async def _show(
-        self, interaction: discord.Interaction[RepmateBot], settings: MemberSettings, note: str
-    ) -> None:
-        now_local = self.bot.clock.now().astimezone(settings.zone).strftime("%a %H:%M")
-        await reply(interaction, note, embed=render_settings(settings, now_local))
+    async def _show(self, interaction: Interaction, settings: MemberSettings, note: str) -> None:
+        await reply(interaction, note, embed=render_settings(settings, _now_local(self.bot, settings)))
 
     @app_commands.command(name="timezone", description="Your time zone, for reminders and check-ins")
-    @app_commands.describe(zone="An IANA time zone name, e.g. Europe/Berlin or America/New_York")
-    async def timezone(self, interaction: discord.Interaction[RepmateBot], zone: str) -> None:
+    @app_commands.describe(zone="Your city's zone, e.g. Europe/Berlin or America/New_York")
+    async def timezone(self, interaction: Interaction, zone: str) -> None:
         await interaction.response.defer(ephemeral=True)
-        settings = await self.bot.services.members.set_timezone(interaction.user.id, zone)
-        await self._show(interaction, settings, f"Time zone set to **{settings.zone.key}**.")
+        outcome = await self.bot.services.members.choose_timezone(interaction.user.id, zone)
+        if isinstance(outcome, localtime.ZoneQuestion):
+            await reply(
+                interaction,
+                outcome.explanation,
+                view=zone_question_view(interaction.user.id, outcome),
+            )
+            return
+        await self._show(interaction, outcome.settings, timezone_note(outcome))
 
     @timezone.autocomplete("zone")
     async def timezone_autocomplete(
-        self, interaction: discord.Interaction[RepmateBot], current: str
+        self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in localtime.zone_suggestions(current, limit=25)]
+        names = localtime.zone_suggestions(current, limit=25, now=self.bot.clock.now())
+        return [app_commands.Choice(name=z, value=z) for z in names]
 
     @app_commands.command(name="units", description="Show weights in kilograms or pounds")
-    async def units(self, interaction: discord.Interaction[RepmateBot], system: Literal["kg", "lb"]) -> None:
+    @app_commands.describe(units="Kilograms or pounds for weights you log")
+    @app_commands.choices(
+        units=[
+            app_commands.Choice(name="kg (kilograms)", value="kg"),
+            app_commands.Choice(name="lb (pounds)", value="lb"),
+        ]
+    )
+    async def units(self, interaction: Interaction, units: app_commands.Choice[str]) -> None:
         await interaction.response.defer(ephemeral=True)
-        settings = await self.bot.services.members.set_units(interaction.user.id, system)
+        settings = await self.bot.services.members.set_units(interaction.user.id, units.value)
         await self._show(interaction, settings, f"Weights will show in **{settings.units}**.")
 
     @app_commands.command(name="checkins", description="Turn soreness check-ins by DM on or off")
-    async def checkins(self, interaction: discord.Interaction[RepmateBot], enabled: bool) -> None:
+    async def checkins(self, interaction: Interaction, enabled: bool) -> None:
         await interaction.response.defer(ephemeral=True)
         settings = await self.bot.services.members.set_checkins(interaction.user.id, enabled)
         note = "Soreness check-ins are **on**." if enabled else "Soreness check-ins are **off**."
         await self._show(interaction, settings, note)
 
     @app_commands.command(
-        name="quiet-hours", description="No check-ins or reminders between these local times"
+        name="quiet-hours",
+        description="No soreness check-ins between these local times (reminders keep their time)",
     )
     @app_commands.describe(start="Start, as HH:MM (e.g. 22:00)", end="End, as HH:MM (e.g. 08:00)")
-    async def quiet_hours(self, interaction: discord.Interaction[RepmateBot], start: str, end: str) -> None:
+    async def quiet_hours(self, interaction: Interaction, start: str, end: str) -> None:
         await interaction.response.defer(ephemeral=True)
         settings = await self.bot.services.members.set_quiet_hours(interaction.user.id, start, end)
         quiet = settings.quiet
@@ -78,13 +185,24 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
             if quiet.start != quiet.end
             else "Quiet hours turned off (start and end are the same)."
         )
+        reminder = await self.bot.services.reminders.show(interaction.user.id)
+        if reminder is not None and quiet.contains(reminder.at):
+            note += (
+                f"\nYour daily reminder at {reminder.at:%H:%M} is inside these hours; "
+                "it still comes at the time you chose."
+            )
         await self._show(interaction, settings, note)
 
     @app_commands.command(name="show", description="Show your settings")
-    async def show(self, interaction: discord.Interaction[RepmateBot]) -> None:
+    async def show(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True)
         await self._show(interaction, await self.bot.services.members.get(interaction.user.id), "")
 
 
 async def setup(bot: RepmateBot) -> None:
+    bot.add_dynamic_items(ZoneButton)
     await bot.add_cog(SettingsCog(bot))
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.remove_dynamic_items(ZoneButton)

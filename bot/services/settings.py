@@ -81,6 +81,14 @@ class GuildSettingsService:
 
 
 @dataclass(frozen=True)
+class TimezoneSet:
+    """A zone just set, with a line for the member when it never changes for daylight saving."""
+
+    settings: MemberSettings
+    note: str | None
+
+
+@dataclass(frozen=True)
 class MemberSettings:
     """A member's settings with defaults resolved."""
 
@@ -128,6 +136,7 @@ class MemberSettingsService:
         return self.resolve(await self.repo.get(user_id))
 
     async def set_timezone(self, user_id: int, name: str) -> MemberSettings:
+        """Set the zone by its tz-database name, no questions asked (a chosen button, a test)."""
         try:
             zone = localtime.parse_zone(name)
         except localtime.TimeInputError as exc:
@@ -137,11 +146,32 @@ class MemberSettingsService:
             await listener(user_id)
         return settings
 
-    async def set_units(self, user_id: int, system: str) -> MemberSettings:
-        system = system.strip().lower()
-        if system not in UNITS:
-            raise UserFacingError(f"`{system}` isn't a unit system.", example="`/settings units system:kg`")
-        return self.resolve(await self.repo.update(user_id, self.clock(), units=system))
+    async def choose_timezone(self, user_id: int, name: str) -> TimezoneSet | localtime.ZoneQuestion:
+        """`/settings timezone`: set a place at once; ask first about an abbreviation or offset.
+
+        Nothing is stored when a question comes back; the member's answer goes to pick_timezone.
+        """
+        try:
+            resolved = localtime.resolve_zone(name, self.clock())
+        except localtime.TimeInputError as exc:
+            raise UserFacingError(str(exc)) from None
+        if isinstance(resolved, localtime.ZoneQuestion):
+            return resolved
+        settings = await self.set_timezone(user_id, resolved.zone.key)
+        return TimezoneSet(settings, resolved.note)
+
+    async def pick_timezone(self, user_id: int, name: str) -> TimezoneSet:
+        """The member's answer to a zone question: a place, or keeping the fixed zone."""
+        settings = await self.set_timezone(user_id, name)
+        return TimezoneSet(settings, localtime.fixed_zone_note(settings.zone, self.clock()))
+
+    async def set_units(self, user_id: int, units: str) -> MemberSettings:
+        units = units.strip().lower()
+        if units not in UNITS:
+            raise UserFacingError(
+                f"`{units}` isn't a unit for weights.", example="`/settings units units:kg`"
+            )
+        return self.resolve(await self.repo.update(user_id, self.clock(), units=units))
 
     async def set_checkins(self, user_id: int, enabled: bool) -> MemberSettings:
         return self.resolve(await self.repo.update(user_id, self.clock(), checkins_enabled=enabled))
