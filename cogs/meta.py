@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.ui import COLOUR, clip, reply
+from bot.services.settings import DEFAULT_EMERGENCY_TEXT
+from bot.ui import COLOUR, RepmateView, clip, reply
+
+Interaction = discord.Interaction[RepmateBot]
 
 NOT_MEDICAL_ADVICE = (
     "Repmate is not a medical service. Its check-ins and the `/shouldistop` triage give general "
     "information to help you decide whether to stop and where to get help; they are not a diagnosis "
-    "or treatment. If you're worried, contact a clinician. In an emergency, call your local emergency number."
+    "or treatment. If you're worried, contact a clinician. In an emergency, call {emergency_number}."
 )
+
+#: Top-level commands only the bot's owners can run (``/admin`` checks ``is_owner``), so
+#: help never shows them to anyone else.
+OWNER_ONLY = frozenset({"admin"})
 
 
 @dataclass(frozen=True)
@@ -64,18 +72,56 @@ TOPICS: dict[str, Topic] = {
     ),
     "admins": Topic(
         "For server admins",
-        "Choose the channels Repmate posts in, the coach role, and where the triage points members.",
+        "Choose the channels Repmate posts in, the coach role, and where the triage points members. "
+        "These commands need the **Manage Server** permission.",
         ("setup", "admin"),
     ),
 }
 
 
-def command_lines(tree: app_commands.CommandTree[RepmateBot], names: tuple[str, ...]) -> list[str]:
-    """The live commands of a topic, read from the tree so help never lists a missing command."""
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading help, for showing only the commands they can use."""
+
+    permissions: discord.Permissions
+    in_guild: bool
+    owner: bool
+
+    @classmethod
+    async def of(cls, interaction: Interaction) -> Viewer:
+        return cls(
+            permissions=interaction.permissions,
+            in_guild=interaction.guild_id is not None,
+            owner=await interaction.client.is_owner(interaction.user),
+        )
+
+    def can_use(self, command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> bool:
+        """Owner-only commands for owners; ``default_permissions`` (which Discord also uses to
+        hide a command) for members who have them; server-only commands only in a server.
+
+        A server can grant a command to other roles in its integration settings; help doesn't
+        read those overrides, so it errs on the side of not listing.
+        """
+        if command.name in OWNER_ONLY:
+            # Its default permission only hides it from most members; ownership is the real gate.
+            return self.owner
+        if command.guild_only and not self.in_guild:
+            return False
+        needed = command.default_permissions
+        if needed is None or self.permissions.administrator:
+            return True
+        return needed.value & ~self.permissions.value == 0
+
+
+def command_lines(
+    tree: app_commands.CommandTree[RepmateBot], names: tuple[str, ...], viewer: Viewer
+) -> list[str]:
+    """The live commands of a topic that the viewer can use, read from the tree so help never
+    lists a missing command (nor one the member would be refused)."""
     lines: list[str] = []
     for name in names:
         command = tree.get_command(name)
-        if command is None:
+        if command is None or isinstance(command, app_commands.ContextMenu) or not viewer.can_use(command):
             continue
         if isinstance(command, app_commands.Group):
             for sub in command.commands:
@@ -85,29 +131,67 @@ def command_lines(tree: app_commands.CommandTree[RepmateBot], names: tuple[str, 
     return lines
 
 
-def render_help(tree: app_commands.CommandTree[RepmateBot], topic: str | None) -> discord.Embed:
+def visible_topics(tree: app_commands.CommandTree[RepmateBot], viewer: Viewer) -> list[str]:
+    """Topics with at least one command the viewer can use, in menu order."""
+    return [key for key, entry in TOPICS.items() if command_lines(tree, entry.commands, viewer)]
+
+
+def render_help(
+    tree: app_commands.CommandTree[RepmateBot], topic: str | None, viewer: Viewer
+) -> discord.Embed:
     if topic is not None:
         entry = TOPICS[topic]
         embed = discord.Embed(title=f"Repmate help · {entry.title}", description=entry.blurb, colour=COLOUR)
-        lines = command_lines(tree, entry.commands)
-        embed.add_field(name="Commands", value=clip("\n".join(lines) or "None yet.", 1024), inline=False)
+        lines = command_lines(tree, entry.commands, viewer)
+        empty = "None you can use here." if viewer.in_guild else "None you can use in DMs; try in a server."
+        embed.add_field(name="Commands", value=clip("\n".join(lines) or empty, 1024), inline=False)
         return embed
     embed = discord.Embed(
         title="Repmate help",
         description=(
             "Repmate helps this community train together: share routines, log workouts, get soreness "
             "check-ins and reminders by DM, join interval challenges, and check whether you should stop "
-            "when something hurts. Pick a topic with `/help topic:` for details."
+            "when something hurts. Pick a topic in the menu below, or with `/help topic:`, for details."
         ),
         colour=COLOUR,
     )
-    for key, entry in TOPICS.items():
-        lines = command_lines(tree, entry.commands)
-        if lines:
-            names = sorted({line.split("`")[1].split(" ")[0] for line in lines})
-            embed.add_field(name=f"{entry.title} (`{key}`)", value=" ".join(names), inline=False)
+    for key in visible_topics(tree, viewer):
+        entry = TOPICS[key]
+        lines = command_lines(tree, entry.commands, viewer)
+        names = sorted({line.split("`")[1].split(" ")[0] for line in lines})
+        embed.add_field(name=entry.title, value=" ".join(names), inline=False)
     embed.set_footer(text="Not medical advice: see /about.")
     return embed
+
+
+class TopicMenu(RepmateView):
+    """The overview's topic menu: the same labels as the ``topic`` option, for the member who asked."""
+
+    def __init__(self, owner_id: int, topics: list[str], chosen: str | None = None) -> None:
+        super().__init__(timeout=10 * 60)
+        self.owner_id = owner_id
+        self.pick: discord.ui.Select[TopicMenu] = discord.ui.Select(
+            placeholder="Pick a topic",
+            options=[
+                discord.SelectOption(label=TOPICS[key].title, value=key, default=key == chosen)
+                for key in topics
+            ],
+        )
+        self.pick.callback = self._picked  # type: ignore[method-assign]
+        self.add_item(self.pick)
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        if interaction.user.id != self.owner_id:
+            await reply(interaction, "This menu belongs to whoever ran `/help`; run it yourself.")
+            return False
+        return True
+
+    async def _picked(self, interaction: Interaction) -> None:
+        topic = self.pick.values[0]
+        viewer = await Viewer.of(interaction)
+        tree = interaction.client.tree
+        menu = TopicMenu(self.owner_id, visible_topics(tree, viewer), topic)
+        await interaction.response.edit_message(embed=render_help(tree, topic, viewer), view=menu)
 
 
 def format_uptime(seconds: float) -> str:
@@ -129,18 +213,44 @@ class MetaCog(commands.Cog):
     @app_commands.command(name="help", description="What Repmate does and its commands, by topic")
     @app_commands.describe(topic="A topic to show in detail")
     @app_commands.choices(topic=[app_commands.Choice(name=t.title, value=key) for key, t in TOPICS.items()])
-    async def help(self, interaction: discord.Interaction[RepmateBot], topic: str | None = None) -> None:
-        await reply(interaction, embed=render_help(self.bot.tree, topic))
+    async def help(self, interaction: Interaction, topic: str | None = None) -> None:
+        viewer = await Viewer.of(interaction)
+        if topic is not None:
+            await reply(interaction, embed=render_help(self.bot.tree, topic, viewer))
+            return
+        topics = visible_topics(self.bot.tree, viewer)
+        embed = render_help(self.bot.tree, None, viewer)
+        if topics:
+            await reply(interaction, embed=embed, view=TopicMenu(interaction.user.id, topics))
+        else:
+            await reply(interaction, embed=embed)
 
     @app_commands.command(name="about", description="Version, uptime and what Repmate is not")
-    async def about(self, interaction: discord.Interaction[RepmateBot]) -> None:
+    async def about(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
         started = self.bot.started_at or self.bot.clock.now()
         uptime = (self.bot.clock.now() - started).total_seconds()
-        embed = discord.Embed(title="About Repmate", colour=COLOUR, description=NOT_MEDICAL_ADVICE)
+        number = await self._emergency_number(interaction)
+        embed = discord.Embed(
+            title="About Repmate",
+            colour=COLOUR,
+            description=NOT_MEDICAL_ADVICE.format(emergency_number=number),
+        )
         embed.add_field(name="Version", value=self.bot.version)
         embed.add_field(name="Uptime", value=format_uptime(uptime))
-        embed.add_field(name="Servers", value=str(len(self.bot.guilds)))
+        if await self.bot.is_owner(interaction.user):
+            embed.add_field(name="Servers", value=str(len(self.bot.guilds)))
         await reply(interaction, embed=embed)
+
+    async def _emergency_number(self, interaction: Interaction) -> str:
+        """The server's emergency number; in DMs, that of the server the member last used
+        Repmate in — the same server /shouldistop's care details come from."""
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            guild_id = (await self.bot.services.members.get(interaction.user.id)).last_guild_id
+        if guild_id is None:
+            return DEFAULT_EMERGENCY_TEXT
+        return (await self.bot.services.guilds.get(guild_id)).emergency_number or DEFAULT_EMERGENCY_TEXT
 
 
 async def setup(bot: RepmateBot) -> None:
