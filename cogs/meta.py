@@ -164,34 +164,38 @@ def render_help(
     return embed
 
 
-class TopicMenu(RepmateView):
-    """The overview's topic menu: the same labels as the ``topic`` option, for the member who asked."""
-
-    def __init__(self, owner_id: int, topics: list[str], chosen: str | None = None) -> None:
-        super().__init__(timeout=10 * 60)
-        self.owner_id = owner_id
-        self.pick: discord.ui.Select[TopicMenu] = discord.ui.Select(
+class TopicSelect(discord.ui.Select["TopicMenu"]):
+    def __init__(self, topics: list[str], chosen: str | None) -> None:
+        super().__init__(
             placeholder="Pick a topic",
             options=[
                 discord.SelectOption(label=TOPICS[key].title, value=key, default=key == chosen)
                 for key in topics
             ],
         )
-        self.pick.callback = self._picked  # type: ignore[method-assign]
-        self.add_item(self.pick)
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        assert self.view is not None
+        topic = self.values[0]
+        viewer = await Viewer.of(interaction)
+        tree = interaction.client.tree
+        menu = TopicMenu(self.view.owner_id, visible_topics(tree, viewer), topic)
+        await interaction.response.edit_message(embed=render_help(tree, topic, viewer), view=menu)
+
+
+class TopicMenu(RepmateView):
+    """The overview's topic menu: the same labels as the ``topic`` option, for the member who asked."""
+
+    def __init__(self, owner_id: int, topics: list[str], chosen: str | None = None) -> None:
+        super().__init__(timeout=10 * 60)
+        self.owner_id = owner_id
+        self.add_item(TopicSelect(topics, chosen))
 
     async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner_id:
             await reply(interaction, "This menu belongs to whoever ran `/help`; run it yourself.")
             return False
         return True
-
-    async def _picked(self, interaction: Interaction) -> None:
-        topic = self.pick.values[0]
-        viewer = await Viewer.of(interaction)
-        tree = interaction.client.tree
-        menu = TopicMenu(self.owner_id, visible_topics(tree, viewer), topic)
-        await interaction.response.edit_message(embed=render_help(tree, topic, viewer), view=menu)
 
 
 def format_uptime(seconds: float) -> str:
