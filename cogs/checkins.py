@@ -15,7 +15,8 @@ from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.db.repositories.deliveries import Delivery
-from bot.domain.soreness import count_hours, hours_after_text
+from bot.domain.soreness import hours_after_text
+from bot.domain.text import plural
 from bot.scheduling.dispatcher import Kind, Outgoing
 from bot.services.checkins import KIND, CheckinContext, CheckinService, RatingResult
 from bot.ui import COLOUR, COLOUR_WARN, reply, run_component
@@ -37,7 +38,8 @@ def _ts(when: Any, style: str = "R") -> str:
 
 def checkin_embed(ctx: CheckinContext, late: bool) -> discord.Embed:
     what = f"**{ctx.routine_name}**" if ctx.routine_name else "your workout"
-    since = "less than an hour" if ctx.hours_since < 1 else f"about **{count_hours(round(ctx.hours_since))}**"
+    hours = plural(round(ctx.hours_since), "hour")
+    since = "less than an hour" if ctx.hours_since < 1 else f"about **{hours}**"
     lines = [
         f"It's {since} since {what} ({_ts(ctx.workout_at, 'f')}).",
         "How sore are the muscles you trained? Rate it from **0** (not at all) to **10** "

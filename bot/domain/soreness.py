@@ -27,6 +27,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.localtime import QuietHours, local_date, move_out_of_quiet_hours
+from bot.domain.text import plural
 
 __all__ = [
     "CHECKIN_OFFSETS_H",
@@ -37,7 +38,6 @@ __all__ = [
     "SorenessInputError",
     "check_level",
     "checkin_is_stale",
-    "count_hours",
     "escalation",
     "hours_after_text",
     "needs_72h_checkin",
@@ -219,18 +219,13 @@ class Escalation:
     area: str | None = None
 
 
-def count_hours(hours: int) -> str:
-    """ "1 hour", "5 hours"."""
-    return f"{hours} hour" if hours == 1 else f"{hours} hours"
-
-
 def hours_after_text(hours: float) -> str:
     """How long after a workout, in plain words: "less than an hour", "about 1 hour", "about 5 hours"."""
     if not math.isfinite(hours) or hours < 0:
         raise ValueError(f"hours must be finite and ≥ 0, got {hours}")
     if hours < 1:
         return "less than an hour"
-    return f"about {count_hours(round(hours))}"
+    return f"about {plural(round(hours), 'hour')}"
 
 
 def _when(hours: float) -> str:
@@ -240,7 +235,7 @@ def _when(hours: float) -> str:
         return f"{days} days after your workout"
     if hours < 1:
         return "less than an hour after your workout"
-    return f"{count_hours(int(hours))} after your workout"
+    return f"{plural(int(hours), 'hour')} after your workout"
 
 
 def escalation(ratings: Sequence[RatingPoint]) -> Escalation | None:

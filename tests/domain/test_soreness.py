@@ -17,7 +17,6 @@ from bot.domain.soreness import (
     SorenessInputError,
     check_level,
     checkin_is_stale,
-    count_hours,
     escalation,
     hours_after_text,
     needs_72h_checkin,
@@ -394,7 +393,6 @@ def test_hours_in_plain_words() -> None:
     assert hours_after_text(1.2) == "about 1 hour"
     assert hours_after_text(1.6) == "about 2 hours"
     assert hours_after_text(30) == "about 30 hours"
-    assert (count_hours(1), count_hours(0), count_hours(24)) == ("1 hour", "0 hours", "24 hours")
     with pytest.raises(ValueError):
         hours_after_text(-1)
 
