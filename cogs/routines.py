@@ -27,6 +27,7 @@ from bot.services.routines import (
     Page,
     Routine,
     RoutineService,
+    normalise_tag,
     quoted,
 )
 from bot.ui import (
@@ -427,7 +428,7 @@ class RoutinesCog(
         guild = _guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         first = await self.service.browse(guild.id, tag=tag, sort=sort)
-        label = f" tagged `#{tag.strip().lstrip('#').lower()}`" if tag else ""
+        label = f" tagged `#{normalise_tag(tag.strip())}`" if tag else ""
         order = "most liked first" if sort == "top" else "newest first"
 
         async def fetch(page: int) -> Page[Routine]:

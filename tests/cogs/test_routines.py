@@ -488,6 +488,7 @@ async def test_tags_in_any_script_are_accepted_and_browsable(simcord_env):
     await share(w, w.alice, "Грудь")
     found = await w.bob.slash(w.general, "routine browse", tag="ГРУДЬ")
     assert [f.name for f in found.response.embeds[0].fields] == ["Грудь"]
+    assert "tagged `#грудь`" in (found.response.embeds[0].title or "")
     bad = await create(w, w.alice, "Arms", "Curl 3x10", **{TAGS: "big_guns!"})
     text = text_of(bad.response)
     assert "letters (any alphabet), digits and hyphens" in text, text
