@@ -151,6 +151,9 @@ async def test_delete_takes_challenge_entries_off_the_leaderboard_and_keeps_the_
     board = text_of((await w.bob.slash(w.general, "challenge leaderboard", name="May AMRAP")).response)
     assert "alice" in board.lower() or f"<@{w.alice.id}>" in board
     shown = await w.admin.slash(w.general, "privacy delete")
+    summary = text_of(shown.response)
+    assert "• 1 challenge you created" in summary, summary
+    assert "Challenges you created stay for the others, without your name." in summary
     await w.admin.click(shown.response, label="Delete everything")
     shown = await w.alice.slash(w.general, "privacy delete")
     await w.alice.click(shown.response, label="Delete everything")
