@@ -52,7 +52,7 @@ CLINICIAN_TEXT = "Riverside Sports Clinic: sports physio, weekdays 8:00–18:00,
 CLINICIAN_URL = "https://riverside-clinic.example/sports-injuries"
 
 #: SimCord's virtual clock starts at midnight (Thu 1 Jan 2026 00:00 UTC), inside the default
-#: quiet hours (22:00–08:00) when check-ins and reminders are held back. The sandbox starts
+#: quiet hours (22:00–08:00) when check-ins are held back. The sandbox starts
 #: its bot at 09:00 instead, so replies that show the time and anything scheduled during a
 #: session behave as they would for a member during the day.
 DEMO_MORNING_S = 9 * 3600

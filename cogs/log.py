@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain.text import plural
 from bot.domain.units import format_weight
 from bot.services.charts import weekly_volume_png
 from bot.services.workouts import (
@@ -117,7 +118,7 @@ def history_embed(history: History) -> discord.Embed:
     _add_block(embed, "Recent workouts", lines)
     if history.top_exercises:
         top = [
-            f"**{discord.utils.escape_markdown(t.exercise)}** — {t.sets} sets"
+            f"**{discord.utils.escape_markdown(t.exercise)}** — {plural(t.sets, 'set')}"
             + (f", {format_weight(t.volume_kg, units)}" if t.volume_kg else "")
             for t in history.top_exercises
         ]

@@ -155,14 +155,14 @@ class RemindersCog(commands.GroupCog, group_name="remind", group_description="Da
         description="A DM at this local time on the days you choose; run again to change one part",
     )
     @app_commands.describe(
-        time="Local time as HH:MM, e.g. 07:30 (needed for a new reminder; else kept)",
+        time="Local time as HH:MM, e.g. 07:30 or 19:00",
         days="Which days, e.g. mon-fri, weekends or daily (new reminder: every day; else kept)",
         message="What the reminder says, up to 200 characters (else kept)",
     )
     async def daily(
         self,
         interaction: Interaction,
-        time: app_commands.Range[str, 1, 20] | None = None,
+        time: app_commands.Range[str, 1, 20],
         days: app_commands.Range[str, 1, 60] | None = None,
         message: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:

@@ -152,16 +152,16 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
         return [app_commands.Choice(name=z, value=z) for z in names]
 
     @app_commands.command(name="units", description="Show weights in kilograms or pounds")
-    @app_commands.describe(units="Kilograms or pounds for weights you log")
+    @app_commands.describe(system="Kilograms or pounds for weights you log")
     @app_commands.choices(
-        units=[
+        system=[
             app_commands.Choice(name="kg (kilograms)", value="kg"),
             app_commands.Choice(name="lb (pounds)", value="lb"),
         ]
     )
-    async def units(self, interaction: Interaction, units: app_commands.Choice[str]) -> None:
+    async def units(self, interaction: Interaction, system: app_commands.Choice[str]) -> None:
         await interaction.response.defer(ephemeral=True)
-        settings = await self.bot.services.members.set_units(interaction.user.id, units.value)
+        settings = await self.bot.services.members.set_units(interaction.user.id, system.value)
         await self._show(interaction, settings, f"Weights will show in **{settings.units}**.")
 
     @app_commands.command(name="checkins", description="Turn soreness check-ins by DM on or off")

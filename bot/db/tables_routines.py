@@ -7,7 +7,8 @@ Decisions worth knowing before reading the queries:
   routine of one member while two members may both have a "Leg Day".
 * ``notation`` is always the canonical :func:`bot.domain.routines.format_routine`
   text, so export gives back exactly what was parsed.
-* ``tags`` holds up to five normalised tags (``[a-z0-9-]``) joined with commas; a
+* ``tags`` holds up to five normalised tags (letters of any script with their marks,
+  digits and hyphens; NFC, lower-cased) joined with commas; a
   tag filter matches ``,tag,`` inside ``,tags,``, which is portable and, with at most
   five short tags a routine, cheaper than a child table.
 * Sharing is a post, not a copy: ``guild_id``/``channel_id``/``message_id`` say where

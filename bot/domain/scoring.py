@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Final
 
 from bot.domain.intervals import IntervalNotationError, Program, format_clock, parse_duration
+from bot.domain.text import plural
 
 __all__ = [
     "MAX_REPS",
@@ -226,8 +227,9 @@ def _parse_rounds(raw: str, shown: str, emom_minutes: int | None) -> Result:
         if emom_minutes is not None:
             raise ResultError(
                 kind,
-                f"`{shown}` is more rounds than this EMOM has: it runs {emom_minutes} minutes, one round "
-                f"a minute, so log 0 to {emom_minutes}, e.g. `{example}`.",
+                f"`{shown}` is more rounds than this EMOM has: it runs "
+                f"{plural(emom_minutes, 'minute')}, one round a minute, so log 0 to {emom_minutes}, "
+                f"e.g. `{example}`.",
             )
         raise ResultError(kind, f"`{shown}` is more rounds than a challenge accepts. {expected}")
     return _result(kind, rounds)

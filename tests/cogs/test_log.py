@@ -48,7 +48,7 @@ async def test_ad_hoc_workout_then_a_heavier_one_reports_records(simcord_env):
 async def test_weights_show_in_the_members_units(simcord_env):
     env = simcord_env
     w = build_world(env)
-    await w.alice.slash(w.general, "settings units", units="lb")
+    await w.alice.slash(w.general, "settings units", system="lb")
     result = await w.alice.slash(w.general, "log workout", exercises="Bench Press 5x5 @ 225lb")
     text = text_of(result.response)
     assert "5×5 @ 225 lb" in text and "volume 5625 lb" in text

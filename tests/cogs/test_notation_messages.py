@@ -19,7 +19,7 @@ async def create(w, member, name: str, exercises: str):  # type: ignore[no-untyp
 async def test_a_bare_load_takes_the_members_unit(simcord_env):
     env = simcord_env
     w = build_world(env)
-    await w.alice.slash(w.general, "settings units", units="lb")
+    await w.alice.slash(w.general, "settings units", system="lb")
     saved = await create(w, w.alice, "Arms", "Curl 3x10 @ 30\nDip 3x8 @ bw+25")
     assert "Saved `Arms`" in text_of(saved.response), text_of(saved.response)
     assert "**Curl** `3x10 @ 30lb`" in text_of(saved.response)

@@ -217,11 +217,11 @@ async def test_changing_one_option_keeps_the_others_and_says_what_changed(simcor
     assert "Reminder updated: time 07:30 → 19:00. Days (Mon–Fri) and message unchanged." in text
     shown = text_of((await w.alice.slash(w.general, "remind show")).response)
     assert "19:00" in shown and "Mon–Fri" in shown and "Time to train!" in shown
-    days = await w.alice.slash(w.general, "remind daily", days="weekends")
+    days = await w.alice.slash(w.general, "remind daily", time="19:00", days="weekends")
     assert "Reminder updated: days Mon–Fri → Weekends. Time (19:00) and message unchanged." in text_of(
         days.response
     )
-    message = await w.alice.slash(w.general, "remind daily", message="Stretch first")
+    message = await w.alice.slash(w.general, "remind daily", time="19:00", message="Stretch first")
     assert "Reminder updated: new message. Time (19:00) and days (Weekends) unchanged." in text_of(
         message.response
     )
@@ -231,12 +231,12 @@ async def test_changing_one_option_keeps_the_others_and_says_what_changed(simcor
     assert "19:00" in shown and "Weekends" in shown and "Stretch first" in shown
 
 
-async def test_a_new_reminder_needs_a_time(simcord_env):
+async def test_the_time_is_required_as_the_spec_names_it(simcord_env):
     env = simcord_env
-    w = build_world(env)
-    refused = await w.alice.slash(w.general, "remind daily", days="mon-fri")
-    assert "time" in user_error(env, refused)
-    assert "no daily reminder" in text_of((await w.alice.slash(w.general, "remind show")).response)
+    build_world(env)
+    daily = env.bot.tree.get_command("remind").get_command("daily")  # type: ignore[union-attr]
+    [time, *_rest] = daily.parameters
+    assert time.name == "time" and time.required
 
 
 async def test_done_without_a_plan_says_marked_done_and_logs_nothing(simcord_env):

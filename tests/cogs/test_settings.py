@@ -52,7 +52,7 @@ async def test_quiet_hours_validated(simcord_env):
 async def test_units_and_checkins_are_per_member(simcord_env):
     env = simcord_env
     w = build_world(env)
-    await w.alice.slash(w.general, "settings units", units="lb")
+    await w.alice.slash(w.general, "settings units", system="lb")
     await w.alice.slash(w.general, "settings checkins", enabled=False)
     alice = await env.bot.services.members.get(w.alice.id)
     bob = await env.bot.services.members.get(w.bob.id)
@@ -107,9 +107,9 @@ async def test_units_option_is_named_and_described(simcord_env):
     w = build_world(env)
     units = command(env, "settings units")
     [option] = units.parameters
-    assert option.name == "units" and option.description == "Kilograms or pounds for weights you log"
+    assert option.name == "system" and option.description == "Kilograms or pounds for weights you log"
     assert [c.name for c in option.choices] == ["kg (kilograms)", "lb (pounds)"]
-    result = await w.alice.slash(w.general, "settings units", units="lb")
+    result = await w.alice.slash(w.general, "settings units", system="lb")
     assert "lb" in text_of(result.response)
 
 
