@@ -20,7 +20,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -28,20 +27,8 @@ from sqlalchemy import (
     true,
 )
 
+from bot.db.metadata import ID, metadata
 from bot.db.types import UTCDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING)
-
-#: Surrogate keys: 64-bit on PostgreSQL, SQLite's rowid alias there.
-ID = BigInteger().with_variant(Integer, "sqlite")
 
 #: Per-server configuration (SPEC §2).
 guilds = Table(
@@ -138,5 +125,7 @@ pacer_state = Table(
     info={"member": None},
 )
 
-# Feature tables live beside this module and register on the same metadata.
+# Feature tables live beside this module and register on the same metadata; importing
+# them here makes ``metadata`` (re-exported) complete for whoever imports this module.
 from bot.db import tables_challenges, tables_checkins, tables_plans, tables_routines  # noqa: E402, F401
+

@@ -48,7 +48,7 @@ from sqlalchemy import (
     false,
 )
 
-from bot.db.tables import ID, metadata
+from bot.db.metadata import ID, metadata
 from bot.db.types import UTCDateTime
 
 #: Live interval timers (``/interval start``), running or paused, and how each one ended.

@@ -25,7 +25,7 @@ from sqlalchemy import (
     false,
 )
 
-from bot.db.tables import ID, metadata
+from bot.db.metadata import ID, metadata
 from bot.db.types import UTCDateTime
 
 soreness_ratings = Table(

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Table,
 )
 
-from bot.db.tables import ID, metadata
+from bot.db.metadata import ID, metadata
 from bot.db.types import UTCDateTime
 
 #: One planned routine on one weekday of a member's week.

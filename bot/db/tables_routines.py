@@ -39,7 +39,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from bot.db.tables import ID, metadata
+from bot.db.metadata import ID, metadata
 from bot.db.types import UTCDateTime
 
 #: A member's saved routines, shared or not.
