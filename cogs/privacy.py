@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import logging
 import re
 from datetime import timedelta
@@ -15,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain.archive import PackedExport, describe_size
 from bot.domain.text import plural
 from bot.errors import NotAllowed
 from bot.services.privacy import Receipt, describe_counts
@@ -111,6 +111,29 @@ async def _mark_posts_removed(bot: RepmateBot, receipt: Receipt) -> None:
             log.info("Could not mark shared routine %s removed: %s", post.routine_id, exc)
 
 
+#: Discord's upload limit without a server boost; the interaction may state less, never trust more.
+DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+def export_note(packed: PackedExport, limit: int) -> str:
+    """What the member got, when it is not one plain JSON file."""
+    if packed.form == "json":
+        return ""
+    size, allowed = describe_size(packed.json_size), describe_size(limit)
+    inner = packed.files[0].name.removesuffix(".zip") + ".json"
+    if packed.form == "zip":
+        return (
+            f"\nAs plain JSON it is {size}, more than Discord lets me attach here ({allowed}), so it "
+            f"comes zipped ({describe_size(len(packed.files[0].data))}): open the zip to find `{inner}`."
+        )
+    return (
+        f"\nAs plain JSON it is {size}; even zipped it is more than Discord lets me attach here "
+        f"({allowed}), so it comes in {len(packed.files)} zipped parts, this message and the next "
+        f"{plural(len(packed.files) - 1, 'one', 'ones')}. Each part is a complete JSON file with some of the "
+        "rows; together they hold all of it."
+    )
+
+
 class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See or delete your data"):
     def __init__(self, bot: RepmateBot) -> None:
         self.bot = bot
@@ -135,18 +158,16 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See
     @app_commands.command(name="export", description="Download everything Repmate stores about you (JSON)")
     async def export(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True)
-        data = await self.bot.services.privacy.export(interaction.user.id)
-        payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
-        counts = {name: len(rows) for name, rows in data["tables"].items() if rows}
+        limit = min(interaction.filesize_limit, DEFAULT_UPLOAD_LIMIT)
+        packed, counts = await self.bot.services.privacy.export_files(interaction.user.id, limit)
         listed = describe_counts(counts)
         text = "Here is everything Repmate stores about you." + (
             "\nIt holds: " + ", ".join(listed) + "." if listed else "\nIt holds nothing about you."
         )
-        await reply(
-            interaction,
-            text,
-            file=discord.File(io.BytesIO(payload), filename=f"repmate-data-{interaction.user.id}.json"),
-        )
+        files = [discord.File(io.BytesIO(f.data), filename=f.name) for f in packed.files]
+        await reply(interaction, text + export_note(packed, limit), file=files[0])
+        for n, file in enumerate(files[1:], start=2):
+            await interaction.followup.send(f"Part {n} of {len(files)}.", file=file, ephemeral=True)
 
     @app_commands.command(name="delete", description="Delete everything Repmate stores about you")
     async def delete(self, interaction: Interaction) -> None:

@@ -13,6 +13,10 @@ import simcord
 
 from bot import Settings
 from bot.app import EXTENSIONS, RepmateBot
+from tests.contract_guard import Reach, check_request, check_upload
+
+#: The largest value each Discord limit reached over the whole run (printed at the end).
+REACH = Reach()
 
 
 @pytest.fixture
@@ -59,12 +63,55 @@ async def simcord_env(simcord_bot: RepmateBot, request: pytest.FixtureRequest) -
         target = datetime.fromisoformat(start.args[0])
         env.backend.advance_clock((target - SIMCORD_EPOCH).total_seconds())
     await env.start()
+    uploads = _record_uploads()
     try:
         yield env
     finally:
+        uploads.undo()
         await env.shutdown()
         if env.check_errors:
             env._raise_errors_since(env._errors_acknowledged)
+    problems = [
+        problem
+        for entry in env.http_requests
+        for problem in check_request(entry.method, entry.path, entry.json, REACH)
+    ]
+    problems += [problem for name, size in uploads.sizes for problem in check_upload(name, size, REACH)]
+    if problems:
+        pytest.fail("Requests outside Discord's documented limits:\n" + "\n".join(problems[:20]))
+
+
+class _UploadRecorder:
+    """Every file the bot builds for upload, with its size (SimCord accepts any size)."""
+
+    def __init__(self) -> None:
+        self.sizes: list[tuple[str, int]] = []
+        self._original = discord.File.__init__
+        recorder = self
+        original = self._original
+
+        def init(file: discord.File, *args: object, **kwargs: object) -> None:
+            original(file, *args, **kwargs)  # type: ignore[arg-type]
+            position = file.fp.tell()
+            size = file.fp.seek(0, 2)
+            file.fp.seek(position)
+            recorder.sizes.append((file.filename or "?", size))
+
+        discord.File.__init__ = init  # type: ignore[method-assign]
+
+    def undo(self) -> None:
+        discord.File.__init__ = self._original  # type: ignore[method-assign]
+
+
+def _record_uploads() -> _UploadRecorder:
+    return _UploadRecorder()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if REACH.largest:
+        terminalreporter.section("Discord limits: the largest value the suite reached")
+        for line in REACH.lines():
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db.database import Database
 from bot.db.repositories.privacy import PrivacyRepo
+from bot.domain.archive import PackedExport, pack_export
 from bot.domain.text import plural
 from bot.services.settings import Clock
 
@@ -91,6 +93,14 @@ class PrivacyService:
             ),
             "tables": await self.repo.export(user_id),
         }
+
+    async def export_files(self, user_id: int, limit: int) -> tuple[PackedExport, dict[str, int]]:
+        """The export as files of at most ``limit`` bytes each, and the row count of each table."""
+        data = await self.export(user_id)
+        counts = {name: len(rows) for name, rows in data["tables"].items() if rows}
+        # Encoding and zipping years of history takes a noticeable moment: off the event loop.
+        packed = await asyncio.to_thread(pack_export, data, f"repmate-data-{user_id}", limit)
+        return packed, counts
 
     async def summary(self, user_id: int) -> dict[str, int]:
         return await self.repo.counts(user_id)

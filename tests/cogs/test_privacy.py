@@ -206,3 +206,99 @@ async def test_after_deletion_the_shared_post_shows_no_member_text_and_counts_re
     for private in ("Push", "everyone", "shoulder", "rehab", "Zercher", str(w.alice.id)):
         assert private not in shown_text, private
     assert all(c.disabled for row in removed.components for c in row.children)
+
+
+async def seed_years_of_sets(env, member, sets: int) -> None:  # type: ignore[no-untyped-def]
+    """Years of logged training, written straight to the tables (logging 30,000 sets one by one is slow)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.db.tables_routines import workout_sessions, workout_sets
+
+    start = datetime(2023, 5, 4, 7, 0, tzinfo=UTC)
+    per_session = 20
+    sessions = [
+        {
+            "id": 10_000 + n,
+            "user_id": member.id,
+            "guild_id": None,
+            "routine_name": "Full body strength and conditioning",
+            "performed_at": start + timedelta(days=n * 7 / 5),
+            "notes": "Felt strong; long warm-up with mobility work for hips and ankles.",
+            "volume_kg": 5000.0,
+            "created_at": start + timedelta(days=n * 7 / 5),
+        }
+        for n in range(sets // per_session)
+    ]
+    rows = [
+        {
+            "session_id": 10_000 + n,
+            "user_id": member.id,
+            "position": i // 5,
+            "exercise": "Barbell Back Squat with Pause",
+            "exercise_key": "barbell back squat with pause",
+            "set_no": i % 5 + 1,
+            "reps": 5,
+            "load_kind": "kg",
+            "weight_kg": 102.5,
+        }
+        for n in range(sets // per_session)
+        for i in range(per_session)
+    ]
+    async with env.bot.services.db.begin() as conn:
+        await conn.execute(workout_sessions.insert(), sessions)
+        await conn.execute(workout_sets.insert(), rows)
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_a_long_history_is_exported_within_the_upload_limit(simcord_env):
+    """30,000 logged sets are well over Discord's 10 MiB as JSON: the member gets them zipped."""
+    import io
+    import zipfile
+
+    env = simcord_env
+    w = build_world(env)
+    await seed_years_of_sets(env, w.alice, 30_000)
+
+    result = await w.alice.slash(w.general, "privacy export")
+
+    text = text_of(result.response)
+    [attachment] = result.response.attachments
+    assert attachment.filename == f"repmate-data-{w.alice.id}.zip"
+    assert "zipped" in text and "MB" in text
+    archive = zipfile.ZipFile(io.BytesIO(await attachment.read()))
+    [inner] = archive.namelist()
+    assert inner == f"repmate-data-{w.alice.id}.json"
+    data = json.loads(archive.read(inner))
+    assert len(data["tables"]["workout_sets"]) == 30_000
+
+
+@pytest.mark.simcord(settle_timeout=120)
+async def test_when_even_the_zip_is_too_large_the_export_comes_in_numbered_parts(simcord_env, monkeypatch):
+    """Where a server's limit is lower than the zip, every row still reaches the member, in parts."""
+    import io
+    import sys
+    import zipfile
+
+    env = simcord_env
+    w = build_world(env)
+    await seed_years_of_sets(env, w.alice, 30_000)
+    monkeypatch.setattr(sys.modules["cogs.privacy"], "DEFAULT_UPLOAD_LIMIT", 150_000)
+
+    result = await w.alice.slash(w.general, "privacy export")
+
+    messages = [result.response, *result.followups]
+    parts = len(messages)
+    assert parts > 1
+    assert f"so it comes in {parts} zipped parts" in text_of(result.response)
+    sets = 0
+    for k, message in enumerate(messages, start=1):
+        assert message.ephemeral
+        [attachment] = message.attachments
+        assert attachment.filename == f"repmate-data-{w.alice.id}-part-{k}-of-{parts}.zip"
+        data = await attachment.read()
+        assert len(data) <= 150_000
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sets += len(json.loads(archive.read(archive.namelist()[0]))["tables"].get("workout_sets", []))
+        if k > 1:
+            assert text_of(message) == f"Part {k} of {parts}."
+    assert sets == 30_000
