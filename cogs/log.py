@@ -160,8 +160,13 @@ class LogRoutineButton(
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = interaction.client
         await bot.on_member_activity(interaction.user.id, interaction.guild_id)
+        post = interaction.message
+        on_post = post is not None and interaction.guild_id is not None and not post.flags.ephemeral
         logged = await bot.services.workouts.log_routine(
-            interaction.user.id, interaction.guild_id, self.routine_id
+            interaction.user.id,
+            interaction.guild_id,
+            self.routine_id,
+            message_id=post.id if on_post else None,
         )
         await reply(interaction, embed=logged_embed(logged))
 

@@ -10,6 +10,7 @@ plan reminders reuse the same custom id).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -49,6 +50,8 @@ from cogs.routine_embeds import (
 )
 
 Interaction = discord.Interaction[RepmateBot]
+
+log = logging.getLogger(__name__)
 
 SAVE_ID = "repmate:routine:save:{id}"
 LOG_ID = "repmate:routine:log:{id}"
@@ -260,7 +263,9 @@ class RoutinePostButton(
     async def _save(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await interaction.client.on_member_activity(interaction.user.id, interaction.guild_id)
-        copy = await interaction.client.services.routines.save_copy(self.routine_id, interaction.user.id)
+        copy = await interaction.client.services.routines.save_copy(
+            self.routine_id, interaction.user.id, message_id=_post_id(interaction)
+        )
         await reply(
             interaction,
             f"Saved a copy to your library as {quoted(copy.name)}. "
@@ -271,13 +276,23 @@ class RoutinePostButton(
         # Acknowledge as an update of the post, so the count on the button can change in place.
         await interaction.response.defer()
         await interaction.client.on_member_activity(interaction.user.id, interaction.guild_id)
-        result = await interaction.client.services.routines.like(self.routine_id, interaction.user.id)
+        result = await interaction.client.services.routines.like(
+            self.routine_id, interaction.user.id, message_id=_post_id(interaction)
+        )
         await interaction.edit_original_response(view=post_view(self.routine_id, result.like_count))
         if result.liked:
             text = f"You like {quoted(result.routine.name)} ({result.like_count} 👍). Press again to undo."
         else:
             text = f"Like removed from {quoted(result.routine.name)} ({result.like_count} 👍)."
         await reply(interaction, text)
+
+
+def _post_id(interaction: Interaction) -> int | None:
+    """The message a button was pressed on, when it is a server post (not an ephemeral reply)."""
+    message = interaction.message
+    if message is None or message.flags.ephemeral or interaction.guild_id is None:
+        return None
+    return message.id
 
 
 # -- the cog ----------------------------------------------------------------------------------------
@@ -461,14 +476,15 @@ class RoutinesCog(
         note = ""
         if routine.post is not None:
             edited = await self._mark_removed(routine)
-            note = (
-                " Its shared post now says it was removed."
-                if edited
-                else " Its shared post was already gone."
-            )
+            note = {
+                True: " Its shared post now says it was removed.",
+                False: " Its shared post was already gone.",
+                None: " Discord didn't let me update its shared post just now; its buttons no longer work.",
+            }[edited]
         await reply(interaction, f"Deleted {quoted(routine.name)}.{note}")
 
-    async def _mark_removed(self, routine: Routine) -> bool:
+    async def _mark_removed(self, routine: Routine) -> bool | None:
+        """True: the post now says removed; False: it is gone; None: Discord refused the edit."""
         post = routine.post
         assert post is not None
         channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
@@ -481,6 +497,10 @@ class RoutinesCog(
             )
         except (discord.NotFound, discord.Forbidden):
             return False
+        except discord.HTTPException as exc:
+            # The routine is deleted either way, and the post's buttons reach nothing any more.
+            log.warning("Could not mark the shared post %s as removed: %s", post.message_id, exc)
+            return None
         return True
 
     share.autocomplete("name")(own_routines)

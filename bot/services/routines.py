@@ -447,10 +447,25 @@ class RoutineService:
 
     # -- other members' routines -----------------------------------------------------------------
 
-    async def like(self, routine_id: int, user_id: int) -> LikeResult:
+    async def shared_at(self, routine_id: int, message_id: int | None) -> Routine:
+        """The routine a shared post's button names, only while that post shares it.
+
+        A button carries the routine's id; checking the share (and, when known, that it is
+        this very post) means an id that now belongs to another routine reaches nothing.
+        """
+        routine = await self.get(routine_id)
+        post = routine.post
+        if post is None or (message_id is not None and post.message_id != message_id):
+            raise NotFound(
+                "That routine isn't shared any more.",
+                example="`/routine browse` to find routines shared here",
+            )
+        return routine
+
+    async def like(self, routine_id: int, user_id: int, *, message_id: int | None = None) -> LikeResult:
         """The ``Like`` button: likes the routine, or takes the member's like back when they
         already liked it (each member counts once)."""
-        routine = await self.get(routine_id)
+        routine = await self.shared_at(routine_id, message_id)
         if routine.owner_id == user_id:
             raise NotAllowed(
                 "That's your own routine; likes are for other members' routines.",
@@ -461,8 +476,9 @@ class RoutineService:
             await self.repo.unlike(routine_id, user_id)
         return LikeResult(routine, await self.repo.like_count(routine_id), liked)
 
-    async def save_copy(self, routine_id: int, user_id: int) -> Routine:
-        original = await self.get(routine_id)
+    async def save_copy(self, routine_id: int, user_id: int, *, message_id: int | None = None) -> Routine:
+        """``Save a copy`` on a shared post (``message_id``: that post, when pressed on one)."""
+        original = await self.shared_at(routine_id, message_id)
         if original.owner_id == user_id:
             raise NotAllowed(
                 f"{quoted(original.name)} is your own routine, so it's already in your library.",
@@ -496,10 +512,15 @@ class RoutineService:
             example="`Save a copy`",
         )
 
-    async def loggable(self, routine_id: int, user_id: int) -> Routine:
-        """A routine the member may log: their own, or one shared with the server."""
+    async def loggable(self, routine_id: int, user_id: int, *, message_id: int | None = None) -> Routine:
+        """A routine the member may log: their own, or one shared with the server (from a
+        shared post, ``message_id``: only while that post shares it)."""
         routine = await self.get(routine_id)
-        if routine.owner_id != user_id and not routine.is_shared:
+        if routine.owner_id == user_id:
+            return routine
+        if message_id is not None:
+            return await self.shared_at(routine_id, message_id)
+        if not routine.is_shared:
             raise NotFound(
                 "That routine isn't shared any more.",
                 example="`/routine browse` to find routines shared here",

@@ -277,10 +277,12 @@ class WorkoutService:
         *,
         rpe: int | None = None,
         notes: str | None = None,
+        message_id: int | None = None,
     ) -> LoggedWorkout:
-        """Log a routine by id (the ``Log it`` button): the member's own or one shared with the server."""
+        """Log a routine by id (the ``Log it`` button): the member's own or one shared with the
+        server (pressed on a shared post, ``message_id``: only while that post shares it)."""
         rpe, notes = self._check_extras(rpe, notes)
-        chosen = await self.routines.loggable(routine_id, user_id)
+        chosen = await self.routines.loggable(routine_id, user_id, message_id=message_id)
         return await self._store(user_id, guild_id, chosen.id, chosen.name, chosen.lines, rpe, notes)
 
     @staticmethod

@@ -522,3 +522,31 @@ async def test_counts_in_lists_read_in_the_right_number(simcord_env):
     text = text_of(mine.response)
     assert "1 exercise ·" in text and "1 exercises" not in text and "1 routine" in text
     await env.bot.close()
+
+
+async def test_an_old_post_never_reaches_a_routine_that_took_its_id(simcord_env):
+    """On SQLite a deleted row's id can go to the next new row: an old post's buttons must not
+    save, like or log another member's private routine that happens to get that id."""
+    env = simcord_env
+    w = build_world(env)
+    await configure(w)
+    await create(w, w.alice, "Push", "Bench Press 3x5 @ 80kg")
+    post = await share(w, w.alice, "Push")
+    # The post can't be edited when Alice deletes the routine (a Discord error), so it keeps its buttons.
+    env.inject_error("PATCH", f"/channels/{w.routines.id}/messages/{post.id}", status=500, times=None)
+    deleted = await w.alice.slash(w.general, "routine delete", name="Push")
+    assert "Deleted `Push`." in text_of(deleted.response)
+    assert "didn't let me update its shared post" in text_of(deleted.response)
+    carol = w.guild.add_member(env.create_user("carol"))
+    await create(w, carol, "Carol Rehab", "Zercher Hold 3x20s", **{NOTES: "after knee surgery, physio plan"})
+
+    saved = await w.bob.click(refetch(w.routines, post), label="Save a copy")
+    assert "Carol Rehab" not in text_of(saved.response)
+    assert "isn't shared any more" in text_of(saved.response) and saved.ephemeral
+    liked = await w.bob.click(refetch(w.routines, post), label="Like (0)")
+    assert "isn't shared any more" in text_of(liked.followups[-1])
+    logged = await w.bob.click(refetch(w.routines, post), label="Log it")
+    assert "Carol Rehab" not in text_of(logged.response)
+    assert "isn't shared any more" in text_of(logged.response)
+    listed = text_of((await w.bob.slash(w.general, "routine list")).response)
+    assert "Carol Rehab" not in listed, "nothing of Carol's reached Bob's library"
