@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.utils import TimestampStyle
 
+from bot.db.errors import is_unavailable
 from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,15 @@ async def report_interaction_error(interaction: discord.Interaction[Any], error:
         ref = new_reference()
         original = getattr(error, "original", error)
         log.error("Unexpected error (ref %s) in %s", ref, _where(interaction), exc_info=original)
-        message = (
-            f"Something went wrong on my side, sorry. If it keeps happening, tell an admin: ref `{ref}`."
-        )
+        if is_unavailable(original):
+            message = (
+                "My database is busy right now, so that didn't go through. Please try again in a moment; "
+                f"if it keeps happening, tell an admin: ref `{ref}`."
+            )
+        else:
+            message = (
+                f"Something went wrong on my side, sorry. If it keeps happening, tell an admin: ref `{ref}`."
+            )
     try:
         await reply(interaction, message, ephemeral=True)
     except discord.HTTPException:
