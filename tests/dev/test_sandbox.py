@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import create_bot, sandbox
+from bot import create_bot
 from bot.config import Settings
+from bot.dev import sandbox
 from tests.cogs.world import text_of
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.simcord(settle_timeout=10)
