@@ -15,7 +15,8 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.app import create_bot
+from bot import create_bot
+from bot.dev.simcord_private import advance_clock_like_its_timers, clock_can_follow_real_time
 from bot.dev.world import GUILD_NAME, SANDBOX_DB, SandboxWorld, build_world, sandbox_env, sandbox_settings
 
 if TYPE_CHECKING:
@@ -38,14 +39,13 @@ async def follow_real_time(env: simcord.Env, *, step: float = CLOCK_STEP_S) -> N
     outside SimCord's virtual time. It never touches the bot's clock: the bot still
     reads only ``bot.clock.now()``.
 
-    Each catch-up runs the way SimCord runs its own real-time fallbacks (``_advance_to``
-    in a short-lived task, not a public ``advance_time`` operation): a public operation
-    would make a click in the page that lands during the catch-up fail as overlapping,
-    while this path is one the page's actions already wait for. It is skipped while a
-    page action or another advance is under way, and simply tried again a moment later.
+    Each catch-up runs the way SimCord runs its own real-time fallbacks, not as a public
+    ``advance_time`` operation, which would make a click in the page that lands during the
+    catch-up fail as overlapping (:func:`~bot.dev.simcord_private.advance_clock_like_its_timers`).
+    It is skipped while a page action or another advance is under way, and simply tried
+    again a moment later.
     """
-    advance_to = getattr(env, "_advance_to", None)
-    if advance_to is None:  # a SimCord without the fallback path: scheduled timers still fire
+    if not clock_can_follow_real_time(env):  # a SimCord without that path: scheduled timers still fire
         log.warning("This SimCord cannot follow real time; the sandbox clock moves only with timers")
         return
     loop = asyncio.get_running_loop()
@@ -55,14 +55,11 @@ async def follow_real_time(env: simcord.Env, *, step: float = CLOCK_STEP_S) -> N
     while True:
         await asyncio.sleep(step)
         behind = (virtual_start + timedelta(seconds=loop.time() - real_start) - env.now()).total_seconds()
-        busy = env._operation_task is not None or env._advancing or env._advance_task is not None
-        if busy or behind < step / 2:
+        if behind < step / 2:
             continue
-        target = env._virtual_time + behind
-        catch_up = asyncio.ensure_future(advance_to(target, loop.time() + env.settle_timeout))
         try:
-            await catch_up
-            failing = False
+            if await advance_clock_like_its_timers(env, behind):
+                failing = False
         except Exception:
             # A bot that is slow to settle, or fails in a timer it set, must not stop the clock
             # (its own failures reach its error handler); say so once, then keep trying.
@@ -78,26 +75,27 @@ async def serve(port: int | None) -> int:
     stop = _stop_on_signals()
     async with sandbox_env(create_bot(sandbox_settings())) as env:
         world = await build_world(env)
-        preview = env.preview(world.general, viewers=list(world.members), layout="channel", port=port)
-        try:
-            await preview.__aenter__()
-        except simcord.SetupError as exc:
-            if not isinstance(exc.__cause__, OSError):
-                raise
-            print(
-                f"\nThe sandbox could not listen on 127.0.0.1 port {port}: {exc.__cause__.strerror}. "
-                "Pick another with `--port`, or leave it out to use any free port.\n",
-                file=sys.stderr,
-            )
-            return 2
-        clock = asyncio.ensure_future(follow_real_time(env))
-        try:
-            print(_banner(world, preview.url), flush=True)
-            await _first_of(stop.wait(), preview.wait_closed())
-        finally:
-            clock.cancel()
-            await asyncio.gather(clock, return_exceptions=True)
-            await preview.close()
+        async with contextlib.AsyncExitStack() as page:
+            try:
+                preview = await page.enter_async_context(
+                    env.preview(world.general, viewers=list(world.members), layout="channel", port=port)
+                )
+            except simcord.SetupError as exc:
+                if not isinstance(exc.__cause__, OSError):
+                    raise
+                print(
+                    f"\nThe sandbox could not listen on 127.0.0.1 port {port}: {exc.__cause__.strerror}. "
+                    "Pick another with `--port`, or leave it out to use any free port.\n",
+                    file=sys.stderr,
+                )
+                return 2
+            clock = asyncio.ensure_future(follow_real_time(env))
+            try:
+                print(_banner(world, preview.url), flush=True)
+                await _first_of(stop.wait(), preview.wait_closed())
+            finally:
+                clock.cancel()
+                await asyncio.gather(clock, return_exceptions=True)
     print("Sandbox stopped.")
     return 0
 

@@ -11,16 +11,15 @@ Debian's ``chromium`` as the browser (:mod:`bot.dev.screenshots`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import discord
 
 from bot.dev import live
 from bot.dev.screenshots import find_chromium, render_demo
+from bot.dev.simcord_private import discord_like_embed_mentions
 
 
 def _missing_simcord() -> int | None:
@@ -72,30 +71,3 @@ def main(screenshots: str | None = None, port: int | None = None) -> int:
     _configure_logging()
     with discord_like_embed_mentions():
         return asyncio.run(live.serve(port))
-
-
-@contextlib.contextmanager
-def discord_like_embed_mentions() -> Iterator[None]:
-    """Render mentions in embed descriptions and field values, as Discord's client does.
-
-    Discord resolves ``<#channel>``, ``<@user>`` and ``<@&role>`` in an embed's
-    description and field values (not in titles, field names or footers); SimCord's
-    preview leaves them as raw ids there, which would put ``<#1456…>`` in the pictures
-    of /setup. The preview already resolves the names the viewer may see; this only
-    switches their rendering on for those two places while the sandbox runs.
-    """
-    try:
-        from simcord.preview import _markdown
-
-        policies = [_markdown._FIELD_POLICIES[key] for key in ("embed_description", "embed_field_value")]
-    except (ImportError, AttributeError, KeyError):  # a SimCord that renders them itself, or moved them
-        yield
-        return
-    saved = [policy.get("mentions") for policy in policies]
-    for policy in policies:
-        policy["mentions"] = True
-    try:
-        yield
-    finally:
-        for policy, value in zip(policies, saved, strict=True):
-            policy["mentions"] = value  # type: ignore[assignment]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.dev.world import SandboxError, SandboxWorld, run_command
 
 if TYPE_CHECKING:
-    from simcord.builders import ChannelHandle
+    from simcord import ChannelHandle
 
 
 @dataclass(frozen=True)

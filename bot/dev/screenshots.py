@@ -9,13 +9,16 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.app import create_bot
+from bot import create_bot
 from bot.dev.scenes import SCENES, Scene, Shot
 from bot.dev.world import SandboxError, SandboxWorld, build_world, sandbox_env, sandbox_settings
+
+if TYPE_CHECKING:
+    import simcord
 
 #: The pictures' viewport: about a desktop Discord message column wide, and tall enough
 #: for the longest message (a surface capture is cropped to the message, never beyond
@@ -59,50 +62,52 @@ def system_chromium(executable: str) -> Iterator[None]:
         BrowserType.launch = original  # type: ignore[method-assign]
 
 
-@contextlib.asynccontextmanager
-async def _previews(world: SandboxWorld) -> AsyncIterator[Callable[[Shot], Awaitable[Any]]]:
+class ChannelPreviews:
     """One preview per channel, reused while consecutive shots stay in that channel.
 
     A guild channel's preview lets every member of the demo be the viewer; a DM's only
     its owner (SimCord allows one open preview at a time).
     """
-    current: dict[str, Any] = {}
 
-    async def preview_for(shot: Shot) -> Any:
-        open_ = current.get("preview")
-        if open_ is not None and current["channel"] == shot.channel.id:
-            return open_
-        if open_ is not None:
-            await open_.close()
-        viewers = [shot.viewer] if shot.channel.guild is None else list(world.members)
-        preview = world.env.preview(
-            shot.channel,
-            viewers=viewers,
-            layout="channel",
-            display="fixed",
-            width=SHOT_WIDTH,
-            height=SHOT_HEIGHT,
+    def __init__(self, world: SandboxWorld) -> None:
+        self._world = world
+        self._open: tuple[int, simcord.Preview, contextlib.AsyncExitStack] | None = None
+
+    async def for_shot(self, shot: Shot) -> simcord.Preview:
+        if self._open is not None and self._open[0] == shot.channel.id:
+            return self._open[1]
+        await self.aclose()
+        viewers = [shot.viewer] if shot.channel.guild is None else list(self._world.members)
+        stack = contextlib.AsyncExitStack()
+        preview = await stack.enter_async_context(
+            self._world.env.preview(
+                shot.channel,
+                viewers=viewers,
+                layout="channel",
+                display="fixed",
+                width=SHOT_WIDTH,
+                height=SHOT_HEIGHT,
+            )
         )
-        await preview.__aenter__()
-        current.update(preview=preview, channel=shot.channel.id)
+        self._open = (shot.channel.id, preview, stack)
         return preview
 
-    try:
-        yield preview_for
-    finally:
-        if current.get("preview") is not None:
-            await current["preview"].close()
+    async def aclose(self) -> None:
+        """Close the open preview, if any (before another opens, and at the end)."""
+        if self._open is not None:
+            stack, self._open = self._open[2], None
+            await stack.aclose()
 
 
 async def render_scenes(world: SandboxWorld, out_dir: Path, scenes: list[Scene] | None = None) -> list[Path]:
     """Play the scenes in order and save each to ``out_dir`` (an existing folder) as a PNG."""
     written: list[Path] = []
-    async with _previews(world) as preview_for:
+    async with contextlib.aclosing(ChannelPreviews(world)) as previews:
         for item in SCENES if scenes is None else scenes:
             shot = await item.play(world)
             if shot is None:
                 continue
-            preview = await preview_for(shot)
+            preview = await previews.for_shot(shot)
             path = out_dir / item.filename
             report = await preview.screenshot(
                 path, viewer=shot.viewer, target=shot.target, allow_incomplete=True

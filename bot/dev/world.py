@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.config import Settings
+from bot import Settings
+from bot.dev.simcord_private import move_clock_before_start
 
 if TYPE_CHECKING:
     import simcord
-    from simcord.actors import MemberActor
-    from simcord.builders import ChannelHandle, GuildHandle
+    from simcord import ChannelHandle, GuildHandle, MemberActor
 
 #: The sandbox's own database, recreated on every run so the demo always starts the same.
 SANDBOX_DB = Path("data") / "sandbox.db"
@@ -137,7 +137,7 @@ async def sandbox_env(bot: discord.Client, *, settle_timeout: float = 30) -> Asy
     import simcord
 
     env = simcord.Env(bot, check_errors=False, settle_timeout=settle_timeout)
-    env.backend.advance_clock(DEMO_MORNING_S)
+    move_clock_before_start(env, DEMO_MORNING_S)
     await env.start()
     with env.time_context():
         try:
