@@ -95,7 +95,7 @@ def cmd_migrate_data(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    from bot.sandbox import main as sandbox_main
+    from bot.dev.sandbox import main as sandbox_main
 
     return sandbox_main(screenshots=args.screenshots, port=args.port)
 

@@ -1,4 +1,4 @@
-"""The offline sandbox: its demo server, its scenes, and what ``python -m bot`` says when it can't run.
+"""The offline sandbox: its demo server and its scenes.
 
 The screenshots themselves need a browser, so they are exercised by ``make screenshots``;
 here the same world is built and every scene is played against the real bot.
@@ -7,24 +7,30 @@ here the same world is built and every scene is played against the real bot.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from bot import create_bot, sandbox
-from bot.config import Settings
+from bot import create_bot
+from bot.dev import sandbox
+from bot.dev.live import follow_real_time
+from bot.dev.scenes import SCENES
+from bot.dev.world import (
+    BOT_NAME,
+    CLINICIAN_TEXT,
+    CLINICIAN_URL,
+    build_world,
+    run_command,
+    sandbox_env,
+    sandbox_settings,
+)
 from tests.cogs.world import text_of
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.simcord(settle_timeout=10)
 async def test_demo_server_is_configured_through_the_real_commands(simcord_env):
     env = simcord_env
-    world = await sandbox.build_world(env)
+    world = await build_world(env)
 
     assert world.guild.name == "Repmate Gym"
     assert {"general", "routines", "challenges", "check-ins"} <= set(world.guild.channels)
@@ -33,31 +39,31 @@ async def test_demo_server_is_configured_through_the_real_commands(simcord_env):
     assert config.challenges_channel_id == world.challenges.id
     assert config.checkins_channel_id == world.checkins.id
     assert config.emergency_number == "999"
-    assert config.clinician_text == sandbox.CLINICIAN_TEXT
-    assert config.clinician_url == sandbox.CLINICIAN_URL
+    assert config.clinician_text == CLINICIAN_TEXT
+    assert config.clinician_url == CLINICIAN_URL
     assert config.coach_role_id is not None
-    assert env.bot.user.name == sandbox.BOT_NAME
+    assert env.bot.user.name == BOT_NAME
 
 
 async def test_the_sandbox_bot_starts_on_the_demo_morning(settings):
     # The same entry the sandbox uses: outside the default quiet hours, and the bot's
     # uptime counts from its own start, not from SimCord's midnight.
-    async with sandbox.sandbox_env(create_bot(settings), settle_timeout=10) as env:
-        world = await sandbox.build_world(env)
+    async with sandbox_env(create_bot(settings), settle_timeout=10) as env:
+        world = await build_world(env)
         assert env.now().hour == 9
-        about = await sandbox.run_command(world, world.member, world.general, "about")
+        about = await run_command(world, world.member, world.general, "about")
         assert "0 min" in text_of(about.response)
 
 
 @pytest.mark.simcord(settle_timeout=30)
 async def test_every_scene_answers_and_is_visible_to_its_viewer(simcord_env):
     env = simcord_env
-    world = await sandbox.build_world(env)
-    assert [s.name for s in sandbox.SCENES][:3] == ["setup-show", "help", "settings"]
-    assert len({s.filename for s in sandbox.SCENES}) == len(sandbox.SCENES)
+    world = await build_world(env)
+    assert [s.name for s in SCENES][:3] == ["setup-show", "help", "settings"]
+    assert len({s.filename for s in SCENES}) == len(SCENES)
 
     seen: dict[str, str] = {}
-    for scene in sandbox.SCENES:
+    for scene in SCENES:
         assert scene.filename.endswith(".png")
         shot = await scene.play(world)
         assert shot is not None, scene.name
@@ -88,14 +94,14 @@ async def test_every_scene_answers_and_is_visible_to_its_viewer(simcord_env):
 @pytest.mark.simcord(settle_timeout=10)
 async def test_the_clock_follows_real_time_without_getting_in_the_way(simcord_env):
     env = simcord_env
-    world = await sandbox.build_world(env)
+    world = await build_world(env)
     before = env.now()
-    follower = asyncio.ensure_future(sandbox.follow_real_time(env, step=0.05))
+    follower = asyncio.ensure_future(follow_real_time(env, step=0.05))
     try:
         await asyncio.sleep(0.5)
         # Commands keep working while the clock is being moved along.
         for _ in range(3):
-            await sandbox.run_command(world, world.member, world.general, "help")
+            await run_command(world, world.member, world.general, "help")
     finally:
         follower.cancel()
         await asyncio.gather(follower, return_exceptions=True)
@@ -107,7 +113,7 @@ def test_sandbox_database_is_recreated(tmp_path):
     database.parent.mkdir()
     database.write_text("left over from the last run")
     Path(f"{database}-wal").write_text("stale")
-    settings = sandbox.sandbox_settings(database)
+    settings = sandbox_settings(database)
     assert not database.exists() and not Path(f"{database}-wal").exists()
     assert settings.database_url == f"sqlite+aiosqlite:///{database}"
 
@@ -128,49 +134,3 @@ def test_screenshots_without_chromium_explain_the_debian_package(monkeypatch, tm
     err = capsys.readouterr().err
     assert "chromium" in err and "apt-get install" in err
     assert not (tmp_path / "shots").exists()
-
-
-# -- python -m bot without what it needs ---------------------------------------------------------
-
-
-def run_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """``python -m bot`` in an empty folder (no .env), with none of the bot's settings inherited."""
-    setting_names = {name.upper() for name in Settings.__dataclass_fields__}
-    clean = {k: v for k, v in os.environ.items() if k not in setting_names}
-    clean.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def assert_one_paragraph(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, result.stderr
-    message = result.stderr.strip()
-    assert "Traceback" not in result.stderr
-    assert message and "\n\n" not in message, message
-    return message
-
-
-def test_missing_token_exits_2_naming_the_token_the_example_and_the_sandbox(tmp_path):
-    message = assert_one_paragraph(run_bot(tmp_path))
-    assert "DISCORD_TOKEN" in message
-    assert ".env.example" in message
-    assert "sandbox" in message
-
-
-def test_bad_default_timezone_exits_2_with_one_paragraph(tmp_path):
-    message = assert_one_paragraph(
-        run_bot(tmp_path, DISCORD_TOKEN="not-used", DEFAULT_TIMEZONE="Mars/Olympus_Mons")
-    )
-    assert "DEFAULT_TIMEZONE" in message and "Mars/Olympus_Mons" in message
-
-
-@pytest.mark.parametrize("url", ["not a database url", "mysql://user@host/repmate", "sqlite+aiosqlite://"])
-def test_malformed_database_url_exits_2_with_one_paragraph(tmp_path, url):
-    message = assert_one_paragraph(run_bot(tmp_path, DISCORD_TOKEN="not-used", DATABASE_URL=url))
-    assert "DATABASE_URL" in message
