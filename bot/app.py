@@ -1,18 +1,18 @@
-"""RepmateBot: owns the settings, database, services and background work.
+"""RepmateBot: owns the lifetimes of the settings, database, services and runtime.
 
 ``create_bot`` builds a fresh, unstarted bot (tests restart by building another one
-over the same database); ``setup_hook`` does the async start-up in order (migrate,
-services, cogs, persistent views, background work, command sync) and ``close``
-undoes it in reverse.
+over the same database); ``setup_hook`` does the async start-up in order (triage rules,
+migrate, wiring, cogs, runtime, command sync) and ``close`` undoes it in reverse. What
+the parts are and how they connect is :mod:`bot.wiring`'s; what runs by itself is
+:mod:`bot.runtime`'s.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,16 +22,16 @@ from discord.ext import commands
 from bot import clock
 from bot.config import Settings
 from bot.db.database import Database
-from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.pacer import PacerRepo
-from bot.scheduling.dispatcher import Dispatcher, pacer_shape
+from bot.runtime import Runtime
+from bot.runtime.dispatcher import pacer_shape
 from bot.scheduling.ratelimit import Pacer, TokenBucket
 from bot.scheduling.shared_pacer import SharedTokenBucket
-from bot.services.container import Services, build_services
 from bot.tree import RepmateTree
 from bot.triage import load_rules
 from bot.ui import new_reference
 from bot.version import __version__
+from bot.wiring import Services, build_runtime, build_services
 
 log = logging.getLogger(__name__)
 
@@ -100,13 +100,12 @@ class RepmateBot(commands.Bot):
         self._database = database
         self.extension_names = tuple(extensions)
         self._services: Services | None = None
-        self._background: set[asyncio.Task[Any]] = set()
+        self._runtime: Runtime | None = None
         self.started_at: datetime | None = None
         #: Paces every REST call the bot makes on its own (not interaction replies). On
         #: PostgreSQL, where several processes may share the token, the budget is shared
         #: through the database (set up in setup_hook).
         self.pacer: Pacer = make_pacer(settings.dispatch_rate)
-        self._dispatcher: Dispatcher | None = None
 
     @property
     def services(self) -> Services:
@@ -115,10 +114,10 @@ class RepmateBot(commands.Bot):
         return self._services
 
     @property
-    def dispatcher(self) -> Dispatcher:
-        if self._dispatcher is None:
-            raise RuntimeError("the dispatcher is built in setup_hook; the bot has not started")
-        return self._dispatcher
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the runtime is built in setup_hook; the bot has not started")
+        return self._runtime
 
     async def setup_hook(self) -> None:
         self.started_at = self.clock.now()
@@ -130,17 +129,12 @@ class RepmateBot(commands.Bot):
         services = self._services = build_services(db, self.settings, self.clock.now)
         if db.is_postgres:
             self.pacer = make_shared_pacer(db, self.settings.dispatch_rate, self.clock.now)
-        self._dispatcher = Dispatcher(
-            self,
-            scheduler=services.deliveries,
-            members=services.members.repo,
-            guilds=GuildRepo(db),
-            pacer=self.pacer,
-        )
+        # Built before the cogs load: they register how deliveries and timers look.
+        runtime = self._runtime = build_runtime(self, services, pacer=self.pacer, on_error=self.on_error)
         for extension in self.extension_names:
             await self.load_extension(extension)
+        runtime.start()
         await self.sync_commands_if_changed()
-        self._dispatcher.start()
         log.info("Repmate %s set up on %s", self.version, db.dialect)
 
     # -- command sync ---------------------------------------------------------------------------
@@ -176,40 +170,15 @@ class RepmateBot(commands.Bot):
     def _hash_key(self) -> str:
         return f"tree_hash:{self.settings.dev_guild_id or 'global'}"
 
-    # -- activity, background work, errors -------------------------------------------------------
-
-    async def on_member_activity(self, user_id: int, guild_id: int | None) -> None:
-        """Every command passes here first: remember the member's server, resume paused deliveries."""
-        if await self.services.members.repo.touch(user_id, guild_id, self.clock.now()):
-            await self.services.deliveries.resume_user(user_id)
-
-    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
-        """Run background work with a strong reference; its failure reaches ``on_error``."""
-
-        async def guarded() -> None:
-            try:
-                await coro
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                await self.on_error(f"background:{name}")
-
-        task = asyncio.create_task(guarded(), name=name)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-        return task
+    # -- errors ----------------------------------------------------------------------------------
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         ref = new_reference()
         log.exception("Unexpected error (ref %s) in %s", ref, event_method)
 
     async def close(self) -> None:
-        if self._dispatcher is not None:
-            await self._dispatcher.stop()
-        for task in list(self._background):
-            task.cancel()
-        if self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        if self._runtime is not None:
+            await self._runtime.stop()
         await super().close()
         if self._database is not None:
             await self._database.dispose()

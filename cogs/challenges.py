@@ -23,11 +23,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.db.repositories.deliveries import Delivery
 from bot.domain.intervals import PRESETS, format_clock
 from bot.domain.scoring import ScoringKind, scoring_summary
 from bot.errors import UserFacingError
-from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.runtime.kinds import Delivery, Outgoing, Settled
 from bot.services.challenges import (
     END_KIND,
     NAME_MAX,
@@ -99,7 +98,6 @@ class ResultModal(RepmateModal):
     async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = interaction.client
-        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
         logged = await bot.services.challenges.log_by_id(
             self.challenge_id, interaction.user.id, self.result.value
         )
@@ -174,7 +172,6 @@ class JoinButton(
     async def _join(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = interaction.client
-        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
         joined = await bot.services.challenges.join_by_id(self.challenge_id, interaction.user.id)
         await reply(interaction, joined_text(joined.challenge, joined.already))
 
@@ -216,7 +213,6 @@ class LogFromTimerButton(
         bot = interaction.client
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
         timer = await bot.services.timers.find(self.timer_id)
         found = await bot.services.challenges.loggable(
             interaction.guild_id, interaction.user.id, program=timer.notation if timer else None
@@ -265,9 +261,6 @@ class ChallengesCog(
     def service(self) -> ChallengeService:
         return self.bot.services.challenges
 
-    async def cog_load(self) -> None:
-        self.bot.spawn(self.service.ensure_scheduled(), name="challenge-deliveries-check")
-
     # -- announcements (delivery kinds) ----------------------------------------------------------
 
     async def render_start(self, delivery: Delivery, late: bool) -> Outgoing | None:
@@ -276,28 +269,18 @@ class ChallengesCog(
             return None
         return Outgoing(embed=announcement_embed(challenge, late=late), view=join_view(challenge.id))
 
-    async def started(self, delivery: Delivery, outcome: str) -> None:
-        if outcome != "sent":
-            return
-        sent = await self.bot.services.deliveries.get(delivery.id)
-        if sent is not None and sent.message_id is not None:
-            await self.service.record_announcement(int(delivery.payload["challenge_id"]), sent.message_id)
-
     async def render_end(self, delivery: Delivery, late: bool) -> Outgoing | None:
         results = await self.service.results(int(delivery.payload["challenge_id"]))
         if results is None:
             return None
         return Outgoing(embed=results_embed(results, late=late))
 
-    async def ended(self, delivery: Delivery, outcome: str) -> None:
-        """Results are out: remember the post and switch the announcement's Join button off."""
-        if outcome != "sent":
+    async def ended(self, settled: Settled) -> None:
+        """Results are out (the service has remembered the post): switch the announcement's Join
+        button off."""
+        if not settled.sent:
             return
-        challenge_id = int(delivery.payload["challenge_id"])
-        sent = await self.bot.services.deliveries.get(delivery.id)
-        if sent is not None and sent.message_id is not None:
-            await self.service.record_results(challenge_id, sent.message_id)
-        challenge = await self.service.get(challenge_id)
+        challenge = await self.service.get(int(settled.delivery.payload["challenge_id"]))
         if challenge is None or challenge.announce_message_id is None:
             return
         message = self.bot.get_partial_messageable(challenge.channel_id, guild_id=challenge.guild_id)
@@ -464,11 +447,13 @@ class ChallengesCog(
 
 async def setup(bot: RepmateBot) -> None:
     cog = ChallengesCog(bot)
-    bot.dispatcher.register(START_KIND, Kind(render=cog.render_start, settled=cog.started))
-    bot.dispatcher.register(END_KIND, Kind(render=cog.render_end, settled=cog.ended))
+    bot.runtime.renderers.add(START_KIND, cog.render_start)
+    bot.runtime.renderers.add(END_KIND, cog.render_end, after=cog.ended)
     bot.add_dynamic_items(JoinButton, LogFromTimerButton)
     await bot.add_cog(cog)
 
 
 async def teardown(bot: RepmateBot) -> None:
+    bot.runtime.renderers.remove(START_KIND)
+    bot.runtime.renderers.remove(END_KIND)
     bot.remove_dynamic_items(JoinButton, LogFromTimerButton)

@@ -14,10 +14,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.db.repositories.deliveries import Delivery
 from bot.domain.soreness import hours_after_text
 from bot.domain.text import plural
-from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.runtime.kinds import Delivery, Outgoing
 from bot.services.checkins import KIND, CheckinContext, CheckinService, RatingResult
 from bot.ui import COLOUR, COLOUR_WARN, reply, run_component
 
@@ -133,7 +132,6 @@ class CheckinButton(
     async def _run(self, interaction: Interaction) -> None:
         bot = interaction.client
         service: CheckinService = bot.services.checkins
-        await bot.on_member_activity(interaction.user.id, None)
         if self.action == "wrong":
             await self._open_triage(interaction)
             return
@@ -208,7 +206,6 @@ class SorenessCheckButton(
         from cogs.triage import start_triage
 
         bot = interaction.client
-        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
         hours = await bot.services.checkins.triage_hint(self.rating_id, interaction.user.id)
         await start_triage(interaction, hours_hint=hours, guild_id=interaction.guild_id)
 
@@ -259,8 +256,9 @@ async def setup(bot: RepmateBot) -> None:
     cog = CheckinsCog(bot)
     bot.add_dynamic_items(CheckinButton, SorenessCheckButton)
     await bot.add_cog(cog)
-    bot.dispatcher.register(KIND, Kind(render=cog.render, is_stale=bot.services.checkins.is_stale))
+    bot.runtime.renderers.add(KIND, cog.render)
 
 
 async def teardown(bot: RepmateBot) -> None:
+    bot.runtime.renderers.remove(KIND)
     bot.remove_dynamic_items(CheckinButton, SorenessCheckButton)

@@ -1,14 +1,8 @@
 """/interval: a live timer message for interval workouts, and the presets (SPEC §6).
 
-The timer message changes only when the workout does: one task per running timer
-sleeps until the next phase change and edits the message once, through the pacer.
-Members' clients count the seconds themselves from the ``<t:…:R>`` timestamp, so a
-20-minute EMOM costs about 21 edits, not 1,200. The task reads the timer's row each
-time it wakes, so Pause/Resume/Stop (pressed by the starter only) and restarts need
-no shared memory: the buttons change the row and restart the task, and after a
-restart ``cog_load`` picks up every running timer, edits each at most once to catch
-up (or to say it finished while the bot was away), and carries on. A message someone
-deleted ends its timer without another word.
+This cog starts timers, handles their Pause/Resume/Stop buttons (pressed by the starter
+only) and says how a timer looks; keeping the message up to date as the workout moves
+on is :mod:`bot.runtime.timers`' loop, which calls :func:`timer_message` for each state.
 
 The finished message's ``Log result`` button (``repmate:challenge:log-timer:<id>``) is
 handled by ``cogs.challenges``: it logs to a challenge the presser has joined.
@@ -16,18 +10,15 @@ handled by ``cogs.challenges``: it logs to a challenge the presser has joined.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.db.repositories.timers import RUNNING
 from bot.domain.intervals import (
     PRESETS,
     IntervalNotationError,
@@ -38,22 +29,17 @@ from bot.domain.intervals import (
     parse,
 )
 from bot.errors import UserFacingError
+from bot.runtime.kinds import Outgoing
+from bot.runtime.timers import TimerRunner
 from bot.services.timers import Timer, TimerService, TimerState
 from bot.ui import COLOUR, COLOUR_MUTED, COLOUR_WARN, NO_MENTIONS, clip, reply, run_component
 
-log = logging.getLogger(__name__)
-
 Interaction = discord.Interaction[RepmateBot]
-Shown = Literal["shown", "failed", "gone"]
 
 TIMER_ID = "repmate:timer:{action}:{id}"
 #: Handled by cogs.challenges (it logs a result to a challenge the presser joined).
 LOG_FROM_TIMER_ID = "repmate:challenge:log-timer:{id}"
 
-#: The shortest sleep: a wake-up a hair before the change (clock rounding) just sleeps again.
-MIN_SLEEP_S = 0.001
-#: One retry for an edit Discord answered with a server error, then wait for the next phase.
-RETRY_AFTER_S = 2.0
 COLOUR_REST = discord.Colour(0x3B82C4)
 
 #: What the bot needs where a timer runs: its own messages are edited through the channel.
@@ -163,6 +149,13 @@ def timer_view(timer: Timer, state: TimerState) -> discord.ui.View:
     return view
 
 
+def timer_message(timer: Timer, state: TimerState) -> Outgoing:
+    """The whole timer message for a state, as the runtime's timer loop edits it in."""
+    return Outgoing(
+        embed=timer_embed(timer, state), view=timer_view(timer, state), allowed_mentions=NO_MENTIONS
+    )
+
+
 def presets_embed() -> discord.Embed:
     embed = discord.Embed(
         title="Interval presets",
@@ -246,18 +239,20 @@ class IntervalsCog(
 ):
     def __init__(self, bot: RepmateBot) -> None:
         self.bot = bot
-        self.tasks: dict[int, asyncio.Task[Any]] = {}
 
     @property
     def service(self) -> TimerService:
         return self.bot.services.timers
 
+    @property
+    def timers(self) -> TimerRunner:
+        return self.bot.runtime.timers
+
     async def cog_load(self) -> None:
-        self.bot.spawn(self._resume_all(), name="interval-timers-resume")
+        await self.timers.set_render(timer_message)
 
     async def cog_unload(self) -> None:
-        for timer_id in list(self.tasks):
-            await self._halt(timer_id)
+        await self.timers.set_render(None)
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -293,7 +288,7 @@ class IntervalsCog(
             await self.service.discard(timer.id)
             raise
         await self.service.attach(timer.id, message_id)
-        self._launch(timer.id)
+        self.timers.launch(timer.id)
 
     @start.autocomplete("program")
     async def program_autocomplete(
@@ -309,11 +304,10 @@ class IntervalsCog(
 
     async def press(self, interaction: Interaction, action: str, timer_id: int) -> None:
         """Pause, Resume or Stop: the row changes first, then the message shows it (as the reply)."""
-        await self.bot.on_member_activity(interaction.user.id, interaction.guild_id)
         timer = await self.service.get(timer_id)
         # Checked before anything is touched: someone else's press changes nothing.
         self.service.check_owner(timer, interaction.user.id, action)
-        await self._halt(timer_id)
+        await self.timers.halt(timer_id)
         try:
             if action == "pause":
                 timer = await self.service.pause(timer_id, interaction.user.id)
@@ -329,33 +323,7 @@ class IntervalsCog(
                 await self.service.record_shown(timer_id, state.key)
         finally:
             # Whatever happened above, a timer that is still running keeps its task.
-            current = await self.service.find(timer_id)
-            if current is not None and current.status == RUNNING and timer_id not in self.tasks:
-                self._launch(timer_id)
-
-    # -- the timer tasks -------------------------------------------------------------------------
-
-    def _launch(self, timer_id: int) -> None:
-        old = self.tasks.get(timer_id)
-        if old is not None and not old.done():
-            old.cancel()
-        task = self.bot.spawn(self._run(timer_id), name=f"interval-timer-{timer_id}")
-        self.tasks[timer_id] = task
-        task.add_done_callback(
-            lambda done: self.tasks.pop(timer_id, None) if self.tasks.get(timer_id) is done else None
-        )
-
-    async def _halt(self, timer_id: int) -> None:
-        task = self.tasks.pop(timer_id, None)
-        if task is not None and not task.done():
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    async def _resume_all(self) -> None:
-        """After a restart: every running timer carries on (or ends, if it ran out meanwhile)."""
-        for timer in await self.service.active():
-            if timer.status == RUNNING:
-                self._launch(timer.id)
+            await self.timers.keep_running(timer_id)
 
     async def _drop_vanished(self, owner_id: int) -> None:
         """A member's live timer whose message was deleted must not block their next one."""
@@ -366,60 +334,10 @@ class IntervalsCog(
             try:
                 await self.bot.get_partial_messageable(timer.channel_id).fetch_message(timer.message_id)
             except (discord.NotFound, discord.Forbidden):
-                await self._halt(timer.id)
+                await self.timers.halt(timer.id)
                 await self.service.mark_gone(timer.id)
             except discord.HTTPException:
                 pass
-
-    async def _run(self, timer_id: int) -> None:
-        """Sleep to each phase change and show it; end when the program does or the message goes."""
-        while True:
-            timer = await self.service.find(timer_id)
-            if timer is None or timer.status != RUNNING or timer.message_id is None:
-                return
-            state = self.service.state(timer)
-            if state.status == "finished":
-                if await self.service.finish(timer_id):
-                    final = await self.service.get(timer_id)
-                    await self._show(final, self.service.state(final))
-                return
-            if state.key != timer.shown:
-                shown = await self._show(timer, state)
-                if shown == "gone":
-                    await self.service.mark_gone(timer_id)
-                    return
-                if shown == "shown":
-                    await self.service.record_shown(timer_id, state.key)
-            assert state.next_change_at is not None
-            delay = (state.next_change_at - self.bot.clock.now()).total_seconds()
-            await asyncio.sleep(max(delay, MIN_SLEEP_S))
-
-    async def _show(self, timer: Timer, state: TimerState) -> Shown:
-        """Edit the timer message (paced); a deleted message or channel means the timer is gone."""
-        assert timer.message_id is not None
-        message = self.bot.get_partial_messageable(
-            timer.channel_id, guild_id=timer.guild_id
-        ).get_partial_message(timer.message_id)
-        for attempt in range(2):
-            await self.bot.pacer.acquire()
-            try:
-                await message.edit(
-                    embed=timer_embed(timer, state),
-                    view=timer_view(timer, state),
-                    allowed_mentions=NO_MENTIONS,
-                )
-            except (discord.NotFound, discord.Forbidden) as exc:
-                log.info("Timer %s ended: its message can't be edited any more (%s)", timer.id, exc)
-                return "gone"
-            except discord.HTTPException as exc:
-                log.warning(
-                    "Timer %s: edit failed (%s)%s", timer.id, exc, "; retrying" if attempt == 0 else ""
-                )
-                if attempt == 0:
-                    await asyncio.sleep(RETRY_AFTER_S)
-                continue
-            return "shown"
-        return "failed"
 
 
 async def setup(bot: RepmateBot) -> None:

@@ -159,7 +159,6 @@ class LogRoutineButton(
     async def _log(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = interaction.client
-        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
         post = interaction.message
         on_post = post is not None and interaction.guild_id is not None and not post.flags.ephemeral
         logged = await bot.services.workouts.log_routine(

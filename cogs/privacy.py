@@ -1,8 +1,8 @@
-"""/privacy export and /privacy delete (SPEC §8), and the daily retention purge."""
+"""/privacy export and /privacy delete (SPEC §8). The daily retention purge is a periodic job
+(:func:`bot.wiring.periodic_jobs`)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import re
@@ -137,23 +137,6 @@ def export_note(packed: PackedExport, limit: int) -> str:
 class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See or delete your data"):
     def __init__(self, bot: RepmateBot) -> None:
         self.bot = bot
-        self._retention: asyncio.Task[Any] | None = None
-
-    async def cog_load(self) -> None:
-        if self.bot.services.privacy.retention_days:
-            self._retention = self.bot.spawn(self._retention_loop(), name="privacy-retention")
-
-    async def cog_unload(self) -> None:
-        if self._retention is not None:
-            self._retention.cancel()
-
-    async def _retention_loop(self) -> None:
-        service = self.bot.services.privacy
-        while True:
-            now = self.bot.clock.now()
-            await asyncio.sleep((service.next_purge_after(now) - now).total_seconds())
-            removed = await service.purge_expired()
-            log.info("Retention purge removed %s", removed)
 
     @app_commands.command(name="export", description="Download everything Repmate stores about you (JSON)")
     async def export(self, interaction: Interaction) -> None:
@@ -205,6 +188,8 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See
 
 async def setup(bot: RepmateBot) -> None:
     bot.add_dynamic_items(PrivacyButton)
+    # Confirming a deletion is not a visit: recording it could bring back what was just deleted.
+    bot.runtime.activity.skip(PrivacyButton)
     await bot.add_cog(PrivacyCog(bot))
 
 

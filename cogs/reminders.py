@@ -10,8 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.db.repositories.deliveries import Delivery
-from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.runtime.kinds import Delivery, Outgoing
 from bot.services.reminders import KIND, SNOOZE_KIND, DoneResult, Reminder, ReminderChange, ReminderContext
 from bot.ui import COLOUR, reply, run_component
 
@@ -114,7 +113,6 @@ class ReminderButton(
 
     async def _run(self, interaction: Interaction) -> None:
         bot = interaction.client
-        await bot.on_member_activity(interaction.user.id, None)
         await interaction.response.defer()
         message = interaction.message
         embed = (
@@ -199,10 +197,11 @@ async def setup(bot: RepmateBot) -> None:
     cog = RemindersCog(bot)
     bot.add_dynamic_items(ReminderButton)
     await bot.add_cog(cog)
-    service = bot.services.reminders
-    bot.dispatcher.register(KIND, Kind(render=cog.render, is_stale=service.is_stale, settled=service.settled))
-    bot.dispatcher.register(SNOOZE_KIND, Kind(render=cog.render_snooze, is_stale=service.is_stale))
+    bot.runtime.renderers.add(KIND, cog.render)
+    bot.runtime.renderers.add(SNOOZE_KIND, cog.render_snooze)
 
 
 async def teardown(bot: RepmateBot) -> None:
+    bot.runtime.renderers.remove(KIND)
+    bot.runtime.renderers.remove(SNOOZE_KIND)
     bot.remove_dynamic_items(ReminderButton)

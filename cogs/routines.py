@@ -262,7 +262,6 @@ class RoutinePostButton(
 
     async def _save(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await interaction.client.on_member_activity(interaction.user.id, interaction.guild_id)
         copy = await interaction.client.services.routines.save_copy(
             self.routine_id, interaction.user.id, message_id=_post_id(interaction)
         )
@@ -275,7 +274,6 @@ class RoutinePostButton(
     async def _like(self, interaction: Interaction) -> None:
         # Acknowledge as an update of the post, so the count on the button can change in place.
         await interaction.response.defer()
-        await interaction.client.on_member_activity(interaction.user.id, interaction.guild_id)
         result = await interaction.client.services.routines.like(
             self.routine_id, interaction.user.id, message_id=_post_id(interaction)
         )

@@ -104,7 +104,6 @@ class ZoneButton(
     async def _run(self, interaction: Interaction) -> None:
         self.check_owner(self.custom_id, interaction.user.id)
         bot = interaction.client
-        await bot.on_member_activity(interaction.user.id, interaction.guild_id)
         await interaction.response.defer()
         chosen = await bot.services.members.pick_timezone(interaction.user.id, self.zone)
         await interaction.edit_original_response(

@@ -46,6 +46,7 @@ from bot.domain.scoring import (
 )
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
+from bot.scheduling.lifecycle import Settled
 from bot.services.settings import GuildSettingsService, MemberSettingsService
 from bot.services.timers import read_program
 
@@ -636,6 +637,16 @@ class ChallengeService:
 
     async def record_results(self, challenge_id: int, message_id: int) -> None:
         await self.repo.set_message(challenge_id, self.clock(), results=message_id)
+
+    async def announcement_settled(self, settled: Settled) -> None:
+        """The start post went out: remember it, so the results can switch its Join button off."""
+        if settled.sent and settled.message_id is not None:
+            await self.record_announcement(int(settled.delivery.payload["challenge_id"]), settled.message_id)
+
+    async def results_settled(self, settled: Settled) -> None:
+        """The results post went out: remember it."""
+        if settled.sent and settled.message_id is not None:
+            await self.record_results(int(settled.delivery.payload["challenge_id"]), settled.message_id)
 
     # -- ending ----------------------------------------------------------------------------------
 

@@ -64,8 +64,6 @@ class CheckinService:
         self.members = members
         self.workouts = workouts
         self.clock = clock
-        workouts.on_logged.append(self.on_workout_logged)
-        workouts.on_removed.append(self.on_workout_removed)
 
     # -- scheduling ------------------------------------------------------------------------------
 

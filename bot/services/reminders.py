@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.db.repositories.checkins import CheckinRepo, ReminderRow
-from bot.db.repositories.deliveries import Delivery
+from bot.db.repositories.deliveries import CANCELLED, Delivery
 from bot.domain import localtime, soreness
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
+from bot.scheduling.lifecycle import Settled
 from bot.services.settings import Clock, MemberSettingsService
 
 KIND = "reminder"
@@ -130,13 +131,14 @@ class ReminderService:
         deliveries: DeliveryScheduler,
         members: MemberSettingsService,
         clock: Clock,
+        *,
+        plan_lookup: PlanLookup | None = None,
     ) -> None:
         self.repo = repo
         self.deliveries = deliveries
         self.members = members
         self.clock = clock
-        self.plan_lookup: PlanLookup | None = None
-        members.on_zone_changed.append(self.reschedule)
+        self.plan_lookup = plan_lookup
 
     def _reminder(self, row: ReminderRow, next_at: datetime | None) -> Reminder:
         return Reminder(
@@ -270,13 +272,13 @@ class ReminderService:
         planned = await self.plan_lookup(row.user_id, day) if self.plan_lookup is not None else None
         return ReminderContext(row.message or DEFAULT_MESSAGE, day, planned)
 
-    async def settled(self, delivery: Delivery, outcome: str) -> None:
-        """After an occurrence is sent or missed, schedule the next chosen day's."""
-        if outcome == "cancelled":
+    async def settled(self, settled: Settled) -> None:
+        """After an occurrence is sent, missed or failed, schedule the next chosen day's."""
+        if settled.status == CANCELLED:
             return
-        row = await self._current(delivery)
+        row = await self._current(settled.delivery)
         if row is not None:
-            await self._schedule_next(row, delivery.due_at)
+            await self._schedule_next(row, settled.delivery.due_at)
 
     async def snooze(self, delivery_id: int, user_id: int) -> datetime:
         delivery = await self.deliveries.get(delivery_id)

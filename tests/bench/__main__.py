@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.db.database import Database
 from bot.db.repositories.deliveries import NewDelivery
-from tests.bench.harness import T0, build_engine, drain, percentile
+from tests.runtime.harness import T0, build_engine, drain, percentile
 
 Row = tuple[str, str, str, str]  # metric, measured, target, alternative
 

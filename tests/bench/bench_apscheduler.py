@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.bench.harness import percentile
+from tests.runtime.harness import percentile
 
 JOBS = 2000
 SPREAD_S = 10.0

@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.bench.harness import percentile
+from tests.runtime.harness import percentile
 
 MEMBERS = 10_000
 SESSIONS = 100_000

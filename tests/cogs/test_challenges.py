@@ -13,7 +13,7 @@ import discord
 import pytest
 import simcord
 
-from bot.scheduling.dispatcher import CLAIM_TTL
+from bot.runtime.dispatcher import CLAIM_TTL
 from tests.cogs.world import World, build_world, text_of, user_error
 
 pytestmark = pytest.mark.simcord(settle_timeout=10)
@@ -251,7 +251,7 @@ async def test_a_bot_down_through_the_end_posts_the_results_once_late(simcord_en
     await env.advance_time(5)
     await c.w.alice.slash(c.w.general, "challenge join", name="Spring AMRAP")
     await c.w.alice.slash(c.w.general, "challenge log", name="Spring AMRAP", result="4+4")
-    await env.bot.dispatcher.stop()
+    await env.bot.runtime.dispatcher.stop()
     await advance(env, 5 * HOUR)
     assert len(posts(c.w.challenges)) == 1
     await env.restart_bot(make_bot())
@@ -268,7 +268,7 @@ async def test_a_start_missed_while_the_bot_was_down_is_announced_once_late(simc
     env = simcord_env
     c = await club(env)
     await create(c)
-    await env.bot.dispatcher.stop()
+    await env.bot.runtime.dispatcher.stop()
     await advance(env, 2 * HOUR)
     assert posts(c.w.challenges) == []
     await env.restart_bot(make_bot())
@@ -285,7 +285,7 @@ async def test_a_bot_down_through_start_and_end_posts_only_the_results(simcord_e
     c = await club(env)
     await create(c, end="2026-01-01 03:00")
     await c.w.alice.slash(c.w.general, "challenge join", name="Spring AMRAP")
-    await env.bot.dispatcher.stop()
+    await env.bot.runtime.dispatcher.stop()
     await advance(env, 4 * HOUR)
     await env.restart_bot(make_bot())
     await advance(env, CLAIM_TTL.total_seconds() + 60)

@@ -14,7 +14,7 @@ import pytest
 import simcord
 
 from bot.db.repositories.timers import FINISHED, GONE, PAUSED, RUNNING, STOPPED
-from cogs.intervals import IntervalsCog, presets_embed, program_choices
+from cogs.intervals import presets_embed, program_choices
 from tests.cogs.world import World, build_world, text_of, user_error
 
 pytestmark = pytest.mark.simcord(settle_timeout=5)
@@ -190,9 +190,9 @@ async def test_a_restart_resumes_the_timer_with_one_catch_up_edit(simcord_env, m
     await advance(env, 10 + 3 * 60 + 30)  # round 4
     assert len(edits(env, message.id)) == 4
     # The process dies: its timer tasks stop with it, and the clock moves on for two minutes.
-    cog = env.bot.get_cog(IntervalsCog.__cog_name__)
-    for timer_id in list(cog.tasks):
-        await cog._halt(timer_id)
+    timers = env.bot.runtime.timers
+    for timer_id in list(timers.tasks):
+        await timers.halt(timer_id)
     await advance(env, 120)
     assert len(edits(env, message.id)) == 4
     await env.restart_bot(make_bot())
@@ -212,9 +212,9 @@ async def test_a_timer_that_ran_out_while_the_bot_was_down_ends_with_one_edit(si
     w = build_world(env)
     message = await start(w, w.alice, "tabata")
     await advance(env, 60)
-    cog = env.bot.get_cog(IntervalsCog.__cog_name__)
-    for timer_id in list(cog.tasks):
-        await cog._halt(timer_id)
+    timers = env.bot.runtime.timers
+    for timer_id in list(timers.tasks):
+        await timers.halt(timer_id)
     before = len(edits(env, message.id))
     await advance(env, 3600, step=600)
     await env.restart_bot(make_bot())

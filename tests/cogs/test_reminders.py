@@ -126,7 +126,7 @@ async def test_a_reminder_missed_by_more_than_two_hours_is_dropped_and_the_next_
     env = simcord_env
     w = build_world(env)
     await w.alice.slash(w.general, "remind daily", time="13:00")
-    await env.bot.dispatcher.stop()  # the bot is down from 12:00 …
+    await env.bot.runtime.dispatcher.stop()  # the bot is down from 12:00 …
     await advance(env, 4)  # … to 16:00: today's 13:00 is three hours late
     await env.restart_bot(make_bot())
     await env.advance_time(60)
@@ -141,7 +141,7 @@ async def test_a_late_reminder_within_two_hours_is_sent_once_saying_so(simcord_e
     env = simcord_env
     w = build_world(env)
     await w.alice.slash(w.general, "remind daily", time="13:00")
-    await env.bot.dispatcher.stop()
+    await env.bot.runtime.dispatcher.stop()
     await advance(env, 2)  # 14:00: an hour late
     await env.restart_bot(make_bot())
     await env.advance_time(60)

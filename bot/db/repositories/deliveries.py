@@ -283,6 +283,18 @@ class DeliveryRepo:
             now,
         )
 
+    async def release(
+        self, delivery_id: int, worker: str, *, available_at: datetime, reason: str, now: datetime
+    ) -> bool:
+        """Hand a claim back untried (nothing can send it yet): no attempt counted, no failure kept."""
+        return await self._settle(
+            delivery_id,
+            worker,
+            {"status": PENDING, "available_at": available_at, "last_error": reason},
+            None,
+            now,
+        )
+
     async def mark_final(
         self,
         delivery_id: int,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.app import RepmateBot
-from bot.db.repositories.deliveries import Delivery
-from bot.scheduling.dispatcher import Kind, Outgoing
+from bot.runtime.kinds import Delivery, Lifecycle, Outgoing, Settled
 
 settled_log: list[tuple[int, str]] = []
 
@@ -20,9 +19,10 @@ def is_stale(delivery: Delivery, now: datetime) -> bool:
     return limit is not None and now - delivery.due_at > timedelta(seconds=limit)
 
 
-async def settled(delivery: Delivery, outcome: str) -> None:
-    settled_log.append((delivery.id, outcome))
+async def settled(outcome: Settled) -> None:
+    settled_log.append((outcome.delivery.id, outcome.status))
 
 
 async def setup(bot: RepmateBot) -> None:
-    bot.dispatcher.register("echo", Kind(render=render, is_stale=is_stale, settled=settled))
+    bot.runtime.kinds.add_lifecycle("echo", Lifecycle(is_stale=is_stale, settled=settled))
+    bot.runtime.renderers.add("echo", render)

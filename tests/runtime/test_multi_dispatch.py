@@ -7,7 +7,7 @@ from collections import Counter
 
 from bot.db.database import Database
 from bot.db.repositories.deliveries import NewDelivery
-from tests.bench.harness import T0, FakeDiscord, VirtualClock, build_engine
+from tests.runtime.harness import T0, FakeDiscord, VirtualClock, build_engine
 
 
 async def test_two_dispatchers_deliver_2000_exactly_once_within_the_shared_budget(db: Database) -> None:

@@ -4,8 +4,12 @@ Design (ARCHITECTURE.md §3): the deliveries table is the truth. One task sleeps
 until the earliest claimable row (capped, so it re-reads the table), claims a batch
 atomically, sends each through the shared pacer with a nonce derived from the
 delivery id, and marks the outcome. A claim held by a process that died returns to
-pending after its deadline. Sleeping uses ``asyncio.sleep`` and ``bot.clock`` so
+pending after its deadline. Sleeping uses ``asyncio.sleep`` and the injected clock so
 virtual time drives it in tests; a sooner delivery cancels the current sleep.
+
+The dispatcher knows nothing of the bot: Discord is behind a :class:`Sender` (the
+discord.py one is :mod:`bot.runtime.sender`), background work goes through a spawner
+and failures to an error sink, so it can be driven with a fake sender in tests.
 """
 
 from __future__ import annotations
@@ -13,21 +17,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-import discord
-
-from bot.db.repositories.deliveries import CANCELLED, FAILED, MISSED, PAUSED, Delivery, DeliveryRepo
+from bot.db.repositories.deliveries import (
+    CANCELLED,
+    FAILED,
+    MISSED,
+    PAUSED,
+    SENT,
+    Delivery,
+    DeliveryRepo,
+)
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo, MemberRow
+from bot.runtime.kinds import DeliveryKinds, Kind, Outgoing, Settled
+from bot.runtime.tasks import ErrorSink, Spawn
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.ratelimit import Pacer
-
-if TYPE_CHECKING:
-    from bot.app import RepmateBot
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +50,40 @@ SEND_GROUP = 5
 MAX_ATTEMPTS = 5
 #: A delivery sent this much after its due time carries a "this is late" note.
 LATE_AFTER = timedelta(minutes=10)
+#: How long a delivery whose kind has no renderer (its adapter is not loaded) waits before
+#: the dispatcher looks at it again. Its lifecycle still applies meanwhile: once stale it is
+#: marked missed and what follows it (the next daily reminder) is scheduled.
+RENDERER_WAIT = timedelta(minutes=5)
 DISCORD_CANNOT_DM = 50007
 DISCORD_UNKNOWN_CHANNEL = 10003
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """What a delivery turns into when it is sent."""
+class SendFailed(Exception):
+    """Discord refused a request: its HTTP status, Discord's error code, and its own words.
 
-    content: str | None = None
-    embed: discord.Embed | None = None
-    view: discord.ui.View | None = None
-    allowed_mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+    ``str()`` is the underlying error's text, so stored failure reasons read as Discord's.
+    """
+
+    def __init__(self, status: int, code: int, text: str) -> None:
+        super().__init__(text)
+        self.status = status
+        self.code = code
 
 
-Render = Callable[[Delivery, bool], Awaitable[Outgoing | None]]
-Settled = Callable[[Delivery, str], Awaitable[None]]
+class Sender(Protocol):
+    """The three requests the dispatcher makes; each raises :class:`SendFailed` when refused."""
+
+    async def open_dm(self, user_id: int) -> int:
+        """Open (or find) the member's DM channel; its id."""
+        ...
+
+    async def send(self, channel_id: int, outgoing: Outgoing, *, nonce: str, private: bool) -> int:
+        """Post ``outgoing`` (``private``: the channel is a DM); the new message's id."""
+        ...
+
+    async def ping(self, channel_id: int, text: str, *, user_id: int) -> None:
+        """Post ``text`` in a server channel, mentioning only ``user_id``."""
+        ...
 
 
 def pacer_shape(limit_per_second: float) -> tuple[float, int]:
@@ -69,19 +95,6 @@ def pacer_shape(limit_per_second: float) -> tuple[float, int]:
     """
     burst = min(SEND_GROUP, max(1, int(limit_per_second) // 4))
     return limit_per_second - (burst - 1), burst
-
-
-def never_stale(_delivery: Delivery, _now: datetime) -> bool:
-    return False
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one kind of delivery is rendered, when it goes stale, and what follows it."""
-
-    render: Render
-    is_stale: Callable[[Delivery, datetime], bool] = never_stale
-    settled: Settled | None = None
 
 
 class _Ready(NamedTuple):
@@ -105,22 +118,31 @@ def backoff(attempt: int) -> timedelta:
 class Dispatcher:
     def __init__(
         self,
-        bot: RepmateBot,
+        sender: Sender,
         *,
+        spawn: Spawn,
+        on_error: ErrorSink,
         scheduler: DeliveryScheduler,
         members: MemberRepo,
         guilds: GuildRepo,
         pacer: Pacer,
+        clock: Callable[[], datetime],
+        kinds: DeliveryKinds,
+        on_unreachable: Callable[[int], None] | None = None,
     ) -> None:
-        self.bot = bot
+        self.sender = sender
+        self.spawn = spawn
+        self.on_error = on_error
         self.scheduler = scheduler
         self.repo: DeliveryRepo = scheduler.repo
         self.members = members
         self.guilds = guilds
         self.pacer = pacer
-        self.clock = bot.clock.now
+        self.clock = clock
+        self.kinds = kinds
+        #: Told when a member is found unreachable (so activity is recorded on their next command).
+        self.on_unreachable = on_unreachable
         self.worker = f"{secrets.token_hex(6)}"
-        self.kinds: dict[str, Kind] = {}
         self._task: asyncio.Task[Any] | None = None
         self._sleeper: asyncio.Task[Any] | None = None
         self._wake_at: datetime | None = None
@@ -129,14 +151,11 @@ class Dispatcher:
         self._opened_dms: dict[int, int] = {}
         scheduler.on_schedule(self.wake)
 
-    def register(self, kind: str, handler: Kind) -> None:
-        self.kinds[kind] = handler
-
     # -- lifetime --------------------------------------------------------------------------------
 
     def start(self) -> None:
         if self._task is None:
-            self._task = self.bot.spawn(self._run(), name="delivery-dispatcher")
+            self._task = self.spawn(self._run(), name="delivery-dispatcher")
 
     async def stop(self) -> None:
         self._stopping = True
@@ -160,7 +179,7 @@ class Dispatcher:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                await self.bot.on_error("delivery-dispatcher")
+                await self.on_error("delivery-dispatcher")
                 worked = False
             if not worked:
                 await self._sleep_until_next()
@@ -215,7 +234,7 @@ class Dispatcher:
         for item in group:
             try:
                 ready.append((item, await self._target(item)))
-            except discord.HTTPException as exc:
+            except SendFailed as exc:
                 await self._http_failure(item, exc)
         if not ready:
             return
@@ -236,7 +255,7 @@ class Dispatcher:
             )
             log.error("Delivery %s has unknown kind %r", delivery.id, delivery.kind)
             return None
-        if kind.is_stale(delivery, now):
+        if kind.lifecycle.is_stale(delivery, now):
             await self.repo.mark_final(
                 delivery.id,
                 self.worker,
@@ -257,14 +276,25 @@ class Dispatcher:
                 count_attempt=False,
             )
             return None
+        if kind.renderer is None:
+            # Its adapter is not loaded (or is being reloaded): nothing is lost, it waits.
+            await self.repo.release(
+                delivery.id,
+                self.worker,
+                available_at=now + RENDERER_WAIT,
+                reason=f"waiting: nothing renders kind {delivery.kind!r}",
+                now=now,
+            )
+            log.warning("Delivery %s waits: nothing renders kind %r", delivery.id, delivery.kind)
+            return None
         late = now - delivery.due_at > LATE_AFTER
         try:
-            outgoing = await kind.render(delivery, late)
+            outgoing = await kind.renderer.render(delivery, late)
         except Exception as exc:
             await self.repo.mark_final(
                 delivery.id, self.worker, status=FAILED, reason=f"render failed: {exc!r}", now=self.clock()
             )
-            await self.bot.on_error(f"delivery-render:{delivery.kind}")
+            await self.on_error(f"delivery-render:{delivery.kind}")
             return None
         if outgoing is None:
             await self.repo.mark_final(
@@ -290,34 +320,23 @@ class Dispatcher:
     async def _send(self, item: _Ready, channel_id: int) -> None:
         """Send one prepared delivery; the caller has taken its pacer token."""
         kind, delivery, _member, outgoing, late = item
-        channel_type = discord.ChannelType.private if delivery.channel_id is None else None
-        kwargs: dict[str, Any] = {
-            "content": outgoing.content,
-            "embed": outgoing.embed,
-            "allowed_mentions": outgoing.allowed_mentions,
-            "nonce": nonce_for(delivery),
-        }
-        if outgoing.view is not None:
-            kwargs["view"] = outgoing.view
         try:
-            message = await self.bot.get_partial_messageable(channel_id, type=channel_type).send(**kwargs)
-        except discord.HTTPException as exc:
+            message_id = await self.sender.send(
+                channel_id, outgoing, nonce=nonce_for(delivery), private=delivery.channel_id is None
+            )
+        except SendFailed as exc:
             await self._http_failure(item, exc)
             return
         await self.repo.mark_sent(
-            delivery.id, self.worker, message_id=message.id, late=late, now=self.clock()
+            delivery.id, self.worker, message_id=message_id, late=late, now=self.clock()
         )
-        await self._settled(kind, delivery, "sent")
+        await self._settled(kind, delivery, SENT, message_id)
 
-    async def _http_failure(self, item: _Ready, exc: discord.HTTPException) -> None:
+    async def _http_failure(self, item: _Ready, exc: SendFailed) -> None:
         kind, delivery = item.kind, item.delivery
-        if (
-            isinstance(exc, discord.Forbidden)
-            and exc.code == DISCORD_CANNOT_DM
-            and delivery.channel_id is None
-        ):
+        if exc.status == 403 and exc.code == DISCORD_CANNOT_DM and delivery.channel_id is None:
             await self._dms_closed(delivery, str(exc))
-        elif isinstance(exc, discord.NotFound) and exc.code == DISCORD_UNKNOWN_CHANNEL and delivery.user_id:
+        elif exc.status == 404 and exc.code == DISCORD_UNKNOWN_CHANNEL and delivery.user_id:
             if delivery.channel_id is None:
                 # The remembered DM channel is gone; open a fresh one on the retry.
                 self._opened_dms.pop(delivery.user_id, None)
@@ -338,8 +357,7 @@ class Dispatcher:
         if known is not None:
             return known
         await self.pacer.acquire()
-        data = await self.bot.http.start_private_message(user_id)
-        channel_id = int(data["id"])
+        channel_id = await self.sender.open_dm(user_id)
         self._opened_dms[user_id] = channel_id
         await self.members.update(user_id, self.clock(), dm_channel_id=channel_id)
         return channel_id
@@ -368,6 +386,8 @@ class Dispatcher:
         )
         first = await self.members.mark_unreachable(delivery.user_id, now)
         await self.repo.pause_user(delivery.user_id, now)
+        if self.on_unreachable is not None:
+            self.on_unreachable(delivery.user_id)
         if first:
             await self._ping_closed_dms(delivery)
 
@@ -388,12 +408,16 @@ class Dispatcher:
         )
         try:
             await self.pacer.acquire()
-            await self.bot.get_partial_messageable(channel_id).send(
-                text, allowed_mentions=discord.AllowedMentions(users=[discord.Object(delivery.user_id)])
-            )
-        except discord.HTTPException as exc:
+            await self.sender.ping(channel_id, text, user_id=delivery.user_id)
+        except SendFailed as exc:
             log.warning("Could not post the closed-DMs ping in channel %s: %s", channel_id, exc)
 
-    async def _settled(self, kind: Kind, delivery: Delivery, outcome: str) -> None:
-        if kind.settled is not None:
-            await kind.settled(delivery, outcome)
+    async def _settled(
+        self, kind: Kind, delivery: Delivery, status: str, message_id: int | None = None
+    ) -> None:
+        """The lifecycle's follow-up first (the business), then the adapter's (the screen)."""
+        settled = Settled(delivery, status, message_id)
+        if kind.lifecycle.settled is not None:
+            await kind.lifecycle.settled(settled)
+        if kind.renderer is not None and kind.renderer.after is not None:
+            await kind.renderer.after(settled)

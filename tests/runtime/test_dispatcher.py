@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.scheduling.dispatcher import CLAIM_TTL, MAX_ATTEMPTS
+from bot.runtime.dispatcher import CLAIM_TTL, MAX_ATTEMPTS
 from tests.cogs.world import build_world
 
-ECHO = "tests.scheduling.echo_ext"
+ECHO = "tests.runtime.echo_ext"
 pytestmark = [pytest.mark.simcord(settle_timeout=30), pytest.mark.extensions(ECHO)]
 
 
@@ -109,7 +109,7 @@ async def test_late_after_downtime_is_sent_once_with_a_note_or_missed_when_stale
         "echo", now + timedelta(minutes=1), user_id=w.bob.id, payload={"text": "stale", "stale_after_s": 7200}
     )
     # The bot is down: the next generation only starts (and dispatches) after the gap.
-    await env.bot.dispatcher.stop()
+    await env.bot.runtime.dispatcher.stop()
     await env.advance_time(3 * 3600 - 60 * 60)  # alice's is 90 min late, bob's ~2 h late
     await env.advance_time(10 * 60)
     new_bot = make_bot(ECHO)
@@ -128,7 +128,7 @@ async def test_restart_between_claim_and_send_sends_exactly_once(simcord_env, ma
     now = env.bot.clock.now()
     d = await sched.schedule("echo", now, user_id=w.alice.id, payload={"text": "exactly once"})
     # A process claims the row and dies before sending.
-    await env.bot.dispatcher.stop()
+    await env.bot.runtime.dispatcher.stop()
     claimed = await sched.repo.claim_due(now, worker="dead", deadline=now + CLAIM_TTL, limit=10)
     assert [c.id for c in claimed] == [d.id]
     new_bot = make_bot(ECHO)

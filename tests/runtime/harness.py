@@ -1,7 +1,7 @@
 """A Discord-free harness for the delivery engine: virtual time, a recording fake REST side.
 
-The dispatcher is the real one over a real database; only Discord is replaced, by an
-object that records when each request was made. Time is virtual: the pacer's sleeps
+The dispatcher is the real one over a real database; only Discord is replaced, by a
+sender that records when each request was made. Time is virtual: the pacer's sleeps
 move a counter instead of waiting, so a 10,000-delivery drain runs as fast as the code
 allows and its timings are what a real run at zero network latency would show.
 """
@@ -21,8 +21,9 @@ from bot.db.repositories.deliveries import DeliveryRepo
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.pacer import PacerRepo
+from bot.runtime.dispatcher import Dispatcher, pacer_shape
+from bot.runtime.kinds import DeliveryKinds, Lifecycle, Outgoing, Settled
 from bot.scheduling.deliveries import DeliveryScheduler
-from bot.scheduling.dispatcher import Dispatcher, Kind, Outgoing, pacer_shape
 from bot.scheduling.ratelimit import Pacer, TokenBucket
 from bot.scheduling.shared_pacer import SharedTokenBucket
 
@@ -126,45 +127,30 @@ class FakeDiscord:
         return best
 
 
-class _Channel:
-    def __init__(self, discord: FakeDiscord, channel_id: int) -> None:
-        self.discord = discord
-        self.channel_id = channel_id
+class FakeSender:
+    """The dispatcher's sender, answering from the recording fake Discord."""
 
-    async def send(self, **kwargs: Any) -> Any:
-        message_id = self.discord.record("send")
-        self.discord.nonces.append(kwargs.get("nonce"))
-
-        class Message:
-            id = message_id
-
-        return Message()
-
-
-class _Http:
     def __init__(self, discord: FakeDiscord) -> None:
         self.discord = discord
 
-    async def start_private_message(self, user_id: int) -> dict[str, Any]:
-        return {"id": str(self.discord.record("open-dm"))}
+    async def open_dm(self, user_id: int) -> int:
+        return self.discord.record("open-dm")
+
+    async def send(self, channel_id: int, outgoing: Outgoing, *, nonce: str, private: bool) -> int:
+        message_id = self.discord.record("send")
+        self.discord.nonces.append(nonce)
+        return message_id
+
+    async def ping(self, channel_id: int, text: str, *, user_id: int) -> None:
+        self.discord.record("ping")
 
 
-class FakeBot:
-    """The parts of RepmateBot the dispatcher uses."""
+def spawn(coro: Any, *, name: str) -> asyncio.Task[Any]:
+    return asyncio.create_task(coro, name=name)
 
-    def __init__(self, clock: VirtualClock, discord: FakeDiscord) -> None:
-        self.clock = clock
-        self.discord = discord
-        self.http = _Http(discord)
 
-    def get_partial_messageable(self, channel_id: int, type: Any = None) -> _Channel:
-        return _Channel(self.discord, channel_id)
-
-    def spawn(self, coro: Any, *, name: str) -> asyncio.Task[Any]:
-        return asyncio.create_task(coro, name=name)
-
-    async def on_error(self, event: str, *args: Any, **kwargs: Any) -> None:
-        log.exception("error in %s", event)
+async def on_error(context: str) -> None:
+    log.exception("error in %s", context)
 
 
 @dataclass
@@ -187,7 +173,6 @@ async def build_engine(
 ) -> Engine:
     clock = clock or VirtualClock()
     discord = discord or FakeDiscord(clock)
-    bot = FakeBot(clock, discord)
     scheduler = DeliveryScheduler(DeliveryRepo(db), clock.now)
     rate, burst = pacer_shape(limit_per_second)
     pacer: Pacer
@@ -195,23 +180,28 @@ async def build_engine(
         pacer = SharedTokenBucket(PacerRepo(db), rate=rate, capacity=burst, now=clock.now, sleep=clock.sleep)
     else:
         pacer = TokenBucket(rate=rate, capacity=burst, monotonic=clock.monotonic, sleep=clock.sleep)
-    dispatcher = Dispatcher(
-        bot,  # type: ignore[arg-type]
-        scheduler=scheduler,
-        members=MemberRepo(db),
-        guilds=GuildRepo(db),
-        pacer=pacer,
-    )
     sent_at: dict[int, float] = {}
 
     async def render(delivery: Any, late: bool) -> Outgoing:
         return Outgoing(content="Time to train")
 
-    async def settled(delivery: Any, outcome: str) -> None:
-        if outcome == "sent":
-            sent_at[delivery.id] = clock.elapsed
+    async def settled(outcome: Settled) -> None:
+        if outcome.sent:
+            sent_at[outcome.delivery.id] = clock.elapsed
 
-    dispatcher.register("bench", Kind(render=render, settled=settled))
+    kinds = DeliveryKinds({"bench": Lifecycle(settled=settled)})
+    kinds.renderers.add("bench", render)
+    dispatcher = Dispatcher(
+        FakeSender(discord),
+        spawn=spawn,
+        on_error=on_error,
+        scheduler=scheduler,
+        members=MemberRepo(db),
+        guilds=GuildRepo(db),
+        pacer=pacer,
+        clock=clock.now,
+        kinds=kinds,
+    )
     return Engine(db, clock, discord, scheduler, dispatcher, sent_at)
 
 

@@ -1,0 +1,161 @@
+"""Wiring: every service, every subscription between them, and what the runtime runs for them.
+
+Built once per bot over one database, in dependency order. Services take what they need
+as constructor arguments; what one service tells another (a logged workout schedules a
+check-in, a changed time zone moves the reminder) is subscribed here, so the services
+stay unaware of each other's listeners. The delivery kinds' lifecycles (staleness, what
+follows a settled delivery) and the periodic jobs come from the services too, so those
+rules hold whichever adapters are loaded; the adapters add only how things look.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.db.database import Database
+from bot.db.repositories.challenges import ChallengeRepo
+from bot.db.repositories.checkins import CheckinRepo
+from bot.db.repositories.deliveries import DeliveryRepo
+from bot.db.repositories.guilds import GuildRepo
+from bot.db.repositories.members import MemberRepo
+from bot.db.repositories.plans import PlanRepo
+from bot.db.repositories.routines import RoutineRepo
+from bot.db.repositories.state import StateRepo
+from bot.db.repositories.timers import TimerRepo
+from bot.db.repositories.workouts import WorkoutRepo
+from bot.runtime import Runtime
+from bot.runtime.periodic import Job
+from bot.runtime.tasks import ErrorSink
+from bot.scheduling.deliveries import DeliveryScheduler
+from bot.scheduling.lifecycle import Lifecycle
+from bot.scheduling.ratelimit import Pacer
+from bot.services import challenges, checkins, reminders
+from bot.services.challenges import ChallengeService
+from bot.services.checkins import CheckinService
+from bot.services.plans import ExerciseLibrary, PlanService
+from bot.services.privacy import PrivacyService
+from bot.services.reminders import ReminderService
+from bot.services.routines import RoutineService
+from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
+from bot.services.timers import TimerService
+from bot.services.workouts import WorkoutService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    db: Database
+    clock: Clock
+    state: StateRepo
+    guilds: GuildSettingsService
+    members: MemberSettingsService
+    deliveries: DeliveryScheduler
+    # -- routines and workout log (fields) --
+    routines: RoutineService = field(init=False)
+    workouts: WorkoutService = field(init=False)
+    # -- check-ins and reminders (fields) --
+    checkins: CheckinService = field(init=False)
+    reminders: ReminderService = field(init=False)
+    # -- challenges and intervals (fields) --
+    challenges: ChallengeService = field(init=False)
+    timers: TimerService = field(init=False)
+    # -- plans and privacy (fields) --
+    exercises: ExerciseLibrary = field(init=False)
+    plans: PlanService = field(init=False)
+    privacy: PrivacyService = field(init=False)
+
+
+def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
+    services = Services(
+        db=db,
+        clock=clock,
+        state=StateRepo(db),
+        guilds=GuildSettingsService(GuildRepo(db), clock),
+        members=MemberSettingsService(MemberRepo(db), settings.default_timezone, clock),
+        deliveries=DeliveryScheduler(DeliveryRepo(db), clock),
+    )
+    # -- routines and workout log (build) --
+    services.routines = RoutineService(RoutineRepo(db), clock, members=services.members)
+    services.workouts = WorkoutService(WorkoutRepo(db), services.routines, services.members, clock)
+    # -- plans (build; reminders show the day's plan) --
+    services.exercises = ExerciseLibrary(services.routines.catalogue)
+    services.plans = PlanService(PlanRepo(db), services.routines, services.members, clock)
+    plans = services.plans
+
+    async def planned_routine(user_id: int, day: date) -> tuple[int, str] | None:
+        planned = await plans.planned_for(user_id, day)
+        return (planned.routine_id, planned.routine_name) if planned is not None else None
+
+    # -- check-ins and reminders (build) --
+    checkin_repo = CheckinRepo(db)
+    services.checkins = CheckinService(
+        checkin_repo, services.deliveries, services.members, services.workouts, clock
+    )
+    services.reminders = ReminderService(
+        checkin_repo, services.deliveries, services.members, clock, plan_lookup=planned_routine
+    )
+    # -- challenges and intervals (build) --
+    services.challenges = ChallengeService(
+        ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
+    )
+    services.timers = TimerService(TimerRepo(db), clock)
+    # -- privacy (build) --
+    services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
+    subscribe(services)
+    return services
+
+
+def subscribe(services: Services) -> None:
+    """What one service tells another."""
+    services.workouts.on_logged.append(services.checkins.on_workout_logged)
+    services.workouts.on_removed.append(services.checkins.on_workout_removed)
+    services.members.on_zone_changed.append(services.reminders.reschedule)
+
+
+def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
+    """Every delivery kind's business rules, from the service that schedules it."""
+    return {
+        reminders.KIND: Lifecycle(is_stale=services.reminders.is_stale, settled=services.reminders.settled),
+        reminders.SNOOZE_KIND: Lifecycle(is_stale=services.reminders.is_stale),
+        checkins.KIND: Lifecycle(is_stale=services.checkins.is_stale),
+        challenges.START_KIND: Lifecycle(settled=services.challenges.announcement_settled),
+        challenges.END_KIND: Lifecycle(settled=services.challenges.results_settled),
+    }
+
+
+def periodic_jobs(services: Services) -> list[Job]:
+    """What runs on a timetable, or once at start-up."""
+    jobs = [
+        # A challenge created just before a crash may lack its announcements: schedule them.
+        Job("challenge-deliveries-check", services.challenges.ensure_scheduled),
+    ]
+    privacy = services.privacy
+    if privacy.retention_days:
+
+        async def purge() -> None:
+            removed = await privacy.purge_expired()
+            log.info("Retention purge removed %s", removed)
+
+        jobs.append(Job("privacy-retention", purge, next_run=privacy.next_purge_after))
+    return jobs
+
+
+def build_runtime(client: commands.Bot, services: Services, *, pacer: Pacer, on_error: ErrorSink) -> Runtime:
+    return Runtime(
+        client,
+        deliveries=services.deliveries,
+        members=services.members.repo,
+        guilds=GuildRepo(services.db),
+        timers=services.timers,
+        pacer=pacer,
+        clock=services.clock,
+        on_error=on_error,
+        lifecycles=delivery_lifecycles(services),
+        jobs=periodic_jobs(services),
+    )
