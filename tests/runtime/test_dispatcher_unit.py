@@ -1,0 +1,235 @@
+"""The dispatcher on its own: a real database, a scripted sender in place of Discord, virtual time.
+
+No bot and no SimCord: what it sends, what it records, and what it tells the lifecycle
+and the renderer, decided by the dispatcher alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.db.database import Database
+from bot.db.repositories.deliveries import Delivery, DeliveryRepo
+from bot.db.repositories.guilds import GuildRepo
+from bot.db.repositories.members import MemberRepo
+from bot.runtime.dispatcher import RENDERER_WAIT, Dispatcher, SendFailed
+from bot.runtime.kinds import DeliveryKinds, Lifecycle, Outgoing, Settled
+from bot.scheduling.deliveries import DeliveryScheduler
+from bot.scheduling.ratelimit import TokenBucket
+from tests.runtime.harness import T0, VirtualClock
+
+CHECKINS_CHANNEL = 7_000
+GUILD = 900
+
+
+@dataclass
+class ScriptedSender:
+    """Answers like Discord would, or refuses as told; records every request."""
+
+    refuse_send: SendFailed | None = None
+    opened: list[int] = field(default_factory=list)
+    sent: list[tuple[int, str | None, str, bool]] = field(default_factory=list)
+    pings: list[tuple[int, str, int]] = field(default_factory=list)
+    next_id: int = 10_000
+
+    async def open_dm(self, user_id: int) -> int:
+        self.opened.append(user_id)
+        return 500_000 + user_id
+
+    async def send(self, channel_id: int, outgoing: Outgoing, *, nonce: str, private: bool) -> int:
+        if self.refuse_send is not None:
+            raise self.refuse_send
+        self.sent.append((channel_id, outgoing.content, nonce, private))
+        self.next_id += 1
+        return self.next_id
+
+    async def ping(self, channel_id: int, text: str, *, user_id: int) -> None:
+        self.pings.append((channel_id, text, user_id))
+
+
+@dataclass
+class Rig:
+    db: Database
+    clock: VirtualClock
+    sender: ScriptedSender
+    kinds: DeliveryKinds
+    scheduler: DeliveryScheduler
+    dispatcher: Dispatcher
+    settled: list[Settled]
+    errors: list[str]
+    unreachable: list[int]
+
+    @property
+    def repo(self) -> DeliveryRepo:
+        return self.scheduler.repo
+
+    async def drain(self) -> None:
+        """Rounds until nothing is due now (virtual time does not move)."""
+        while await self.dispatcher.tick():
+            pass
+
+    async def at(self, when: datetime) -> None:
+        self.clock.advance_to(when)
+        await self.drain()
+
+
+async def rig(db: Database, *, renderer: bool = True) -> Rig:
+    clock = VirtualClock()
+    sender = ScriptedSender()
+    settled: list[Settled] = []
+    errors: list[str] = []
+    unreachable: list[int] = []
+
+    async def record(outcome: Settled) -> None:
+        settled.append(outcome)
+
+    def stale_after_an_hour(delivery: Delivery, now: datetime) -> bool:
+        return now - delivery.due_at > timedelta(hours=1)
+
+    kinds = DeliveryKinds({"note": Lifecycle(is_stale=stale_after_an_hour, settled=record)})
+    if renderer:
+        kinds.renderers.add("note", render)
+
+    async def on_error(context: str) -> None:
+        errors.append(context)
+
+    def spawn(coro: Any, *, name: str) -> asyncio.Task[Any]:
+        return asyncio.create_task(coro, name=name)
+
+    scheduler = DeliveryScheduler(DeliveryRepo(db), clock.now)
+    dispatcher = Dispatcher(
+        sender,
+        spawn=spawn,
+        on_error=on_error,
+        scheduler=scheduler,
+        members=MemberRepo(db),
+        guilds=GuildRepo(db),
+        pacer=TokenBucket(rate=40, capacity=5, monotonic=clock.monotonic, sleep=clock.sleep),
+        clock=clock.now,
+        kinds=kinds,
+        on_unreachable=unreachable.append,
+    )
+    return Rig(db, clock, sender, kinds, scheduler, dispatcher, settled, errors, unreachable)
+
+
+async def render(delivery: Delivery, late: bool) -> Outgoing:
+    return Outgoing(content=delivery.payload["text"] + (" (late)" if late else ""))
+
+
+async def test_a_dm_opens_the_channel_once_sends_with_its_nonce_and_settles_with_the_message_id(
+    db: Database,
+) -> None:
+    r = await rig(db)
+    first = await r.scheduler.schedule("note", T0, user_id=42, payload={"text": "one"})
+    second = await r.scheduler.schedule(
+        "note", T0 + timedelta(minutes=1), user_id=42, payload={"text": "two"}
+    )
+    await r.at(T0)
+    await r.at(T0 + timedelta(minutes=20))
+    assert r.sender.opened == [42], "the DM channel is opened once, then remembered"
+    assert r.sender.sent == [
+        (500_042, "one", f"rmd{first.id}", True),
+        (500_042, "two (late)", f"rmd{second.id}", True),
+    ]
+    stored = await r.scheduler.get(first.id)
+    assert stored is not None and stored.status == "sent" and stored.message_id == 10_001
+    assert [(s.delivery.id, s.status, s.message_id) for s in r.settled] == [
+        (first.id, "sent", 10_001),
+        (second.id, "sent", 10_002),
+    ]
+
+
+async def test_closed_dms_pause_the_member_ping_once_and_say_who_is_unreachable(db: Database) -> None:
+    r = await rig(db)
+    await GuildRepo(db).update(GUILD, T0, checkins_channel_id=CHECKINS_CHANNEL)
+    await MemberRepo(db).update(42, T0, last_guild_id=GUILD)
+    r.sender.refuse_send = SendFailed(403, 50007, "403 Forbidden (error code: 50007): Cannot send messages")
+    first = await r.scheduler.schedule("note", T0, user_id=42, payload={"text": "one"})
+    later = await r.scheduler.schedule("note", T0 + timedelta(minutes=5), user_id=42, payload={"text": "two"})
+    await r.at(T0)
+    await r.at(T0 + timedelta(minutes=10))
+    assert r.sender.sent == []
+    [(channel, text, user)] = r.sender.pings
+    assert (channel, user) == (CHECKINS_CHANNEL, 42) and text.startswith("<@42> ") and "paused" in text
+    assert r.unreachable == [42]
+    assert {d.id: d.status for d in await r.scheduler.for_user(42)} == {
+        first.id: "paused",
+        later.id: "paused",
+    }
+    failures = await r.repo.failures(first.id)
+    assert failures == [("paused", "DMs closed: 403 Forbidden (error code: 50007): Cannot send messages")]
+    assert r.settled == [], "a pause is not an ending"
+
+
+async def test_server_errors_retry_with_backoff_and_the_lifecycle_hears_only_the_end(db: Database) -> None:
+    r = await rig(db)
+    r.sender.refuse_send = SendFailed(503, 0, "503 Service Unavailable")
+    doomed = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "never"})
+    await r.at(T0)
+    while (nxt := await r.repo.next_wake_at()) is not None:
+        await r.at(nxt)
+    final = await r.scheduler.get(doomed.id)
+    assert (
+        final is not None
+        and final.status == "failed"
+        and "gave up after 5 attempts" in (final.last_error or "")
+    )
+    assert [(s.status, s.message_id) for s in r.settled] == [("failed", None)]
+
+
+async def test_a_kind_nobody_renders_waits_and_goes_out_once_a_renderer_is_registered(db: Database) -> None:
+    r = await rig(db, renderer=False)
+    waiting = await r.scheduler.schedule("note", T0, user_id=42, payload={"text": "hello"})
+    await r.at(T0)
+    held = await r.scheduler.get(waiting.id)
+    assert held is not None and held.status == "pending" and held.attempts == 0
+    assert held.available_at == T0 + RENDERER_WAIT
+    assert "nothing renders kind 'note'" in (held.last_error or "")
+    assert await r.repo.failures(waiting.id) == [], "waiting is not a failure"
+    assert r.sender.sent == [] and r.settled == []
+
+    r.kinds.renderers.add("note", render)
+    await r.at(T0 + RENDERER_WAIT)
+    assert [text for _, text, _, _ in r.sender.sent] == ["hello"]
+    sent = await r.scheduler.get(waiting.id)
+    assert sent is not None and sent.status == "sent" and sent.attempts == 1
+
+
+async def test_without_a_renderer_the_lifecycle_still_ends_a_stale_delivery(db: Database) -> None:
+    """The business chain does not depend on an adapter: staleness and what follows still apply."""
+    r = await rig(db, renderer=False)
+    waiting = await r.scheduler.schedule("note", T0, user_id=42, payload={"text": "hello"})
+    when = T0
+    while when <= T0 + timedelta(hours=2):
+        await r.at(when)
+        when += RENDERER_WAIT
+    gone = await r.scheduler.get(waiting.id)
+    assert gone is not None and gone.status == "missed"
+    assert [(s.delivery.id, s.status) for s in r.settled] == [(waiting.id, "missed")]
+    assert r.sender.sent == []
+
+
+async def test_a_kind_nothing_knows_fails_with_its_reason(db: Database) -> None:
+    r = await rig(db)
+    lost = await r.scheduler.schedule("mystery", T0, user_id=42, payload={})
+    await r.at(T0)
+    failed = await r.scheduler.get(lost.id)
+    assert failed is not None and failed.status == "failed"
+    assert failed.last_error == "no handler for kind 'mystery'"
+
+
+async def test_a_renderer_that_raises_fails_the_delivery_and_reports_it(db: Database) -> None:
+    r = await rig(db, renderer=False)
+
+    async def broken(delivery: Delivery, late: bool) -> Outgoing:
+        raise ValueError("boom")
+
+    r.kinds.renderers.add("note", broken)
+    bad = await r.scheduler.schedule("note", T0, user_id=42, payload={})
+    await r.at(T0)
+    failed = await r.scheduler.get(bad.id)
+    assert failed is not None and failed.status == "failed" and "boom" in (failed.last_error or "")
+    assert r.errors == ["delivery-render:note"]
