@@ -165,7 +165,7 @@ class LogRoutineButton(
             interaction.user.id,
             interaction.guild_id,
             self.routine_id,
-            message_id=post.id if on_post else None,
+            message_id=post.id if post is not None and on_post else None,
         )
         await reply(interaction, embed=logged_embed(logged))
 
