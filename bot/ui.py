@@ -131,6 +131,14 @@ async def run_component(interaction: discord.Interaction[Any], handler: Any) -> 
             await interaction.client.on_error("component", interaction)
 
 
+def jump_view(url: str, label: str = "Jump to post") -> discord.ui.View:
+    """A link button to a message, rather than a raw URL in the reply."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label=label, style=discord.ButtonStyle.link, url=url))
+    view.stop()  # a link button has no callback: nothing to keep in memory
+    return view
+
+
 # -- embeds within Discord's limits ----------------------------------------------------------------
 
 FIELD_MAX = 1024

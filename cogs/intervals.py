@@ -32,7 +32,7 @@ from bot.errors import UserFacingError
 from bot.runtime.kinds import Outgoing
 from bot.runtime.timers import TimerRunner
 from bot.services.timers import Timer, TimerService, TimerState
-from bot.ui import COLOUR, COLOUR_MUTED, COLOUR_WARN, NO_MENTIONS, clip, reply, run_component
+from bot.ui import COLOUR, COLOUR_MUTED, COLOUR_WARN, NO_MENTIONS, clip, jump_view, reply, run_component
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -274,21 +274,27 @@ class IntervalsCog(
                 "them to keep the timer message up to date. Ask an admin, or start it in another channel.",
                 example="`/interval start program:tabata` in a channel where I can post",
             )
+        # Acknowledged privately before any database or Discord work: a refusal then stays
+        # private, and the timer itself is posted to the channel for everyone to follow.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         await self._drop_vanished(interaction.user.id)
         timer = await self.service.start(interaction.user.id, interaction.guild.id, channel.id, program)
         state = self.service.state(timer)
         try:
-            callback = await interaction.response.send_message(
+            await self.bot.pacer.acquire()
+            message = await channel.send(
                 embed=timer_embed(timer, state), view=timer_view(timer, state), allowed_mentions=NO_MENTIONS
             )
-            message_id = callback.message_id
-            if message_id is None:
-                message_id = (await interaction.original_response()).id
         except BaseException:
             await self.service.discard(timer.id)
             raise
-        await self.service.attach(timer.id, message_id)
+        await self.service.attach(timer.id, message.id)
         self.timers.launch(timer.id)
+        await reply(
+            interaction,
+            "Your timer is running in the channel.",
+            view=jump_view(message.jump_url, "Jump to timer"),
+        )
 
     @start.autocomplete("program")
     async def program_autocomplete(
@@ -303,7 +309,9 @@ class IntervalsCog(
     # -- buttons ---------------------------------------------------------------------------------
 
     async def press(self, interaction: Interaction, action: str, timer_id: int) -> None:
-        """Pause, Resume or Stop: the row changes first, then the message shows it (as the reply)."""
+        """Pause, Resume or Stop: acknowledged at once (privately), then the row changes, then the
+        timer message shows it; a refusal is the private answer, a success leaves no answer behind."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
         timer = await self.service.get(timer_id)
         # Checked before anything is touched: someone else's press changes nothing.
         self.service.check_owner(timer, interaction.user.id, action)
@@ -316,9 +324,10 @@ class IntervalsCog(
             else:
                 timer = await self.service.stop(timer_id, interaction.user.id)
             state = self.service.state(timer)
-            await interaction.response.edit_message(
-                embed=timer_embed(timer, state), view=timer_view(timer, state)
-            )
+            assert interaction.message is not None
+            await self.bot.pacer.acquire()
+            await interaction.message.edit(embed=timer_embed(timer, state), view=timer_view(timer, state))
+            await interaction.delete_original_response()
             if timer.is_active:
                 await self.service.record_shown(timer_id, state.key)
         finally:

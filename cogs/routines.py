@@ -37,6 +37,7 @@ from bot.ui import (
     RepmateView,
     clip,
     configured_channel,
+    jump_view,
     reply,
     run_component,
 )
@@ -224,14 +225,6 @@ async def send_page(
 
 
 # -- the post's buttons -----------------------------------------------------------------------------
-
-
-def jump_view(url: str) -> discord.ui.View:
-    """A link button to a shared post, rather than a raw URL in the reply."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(discord.ui.Button(label="Jump to post", style=discord.ButtonStyle.link, url=url))
-    view.stop()
-    return view
 
 
 class RoutinePostButton(

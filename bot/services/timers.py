@@ -179,6 +179,11 @@ class TimerService:
 
     # -- starting --------------------------------------------------------------------------------
 
+    @staticmethod
+    def check_program(text: str) -> None:
+        """Raise the notation's own error for a program that doesn't read (pure: no database)."""
+        read_program(text)
+
     async def start(self, owner_id: int, guild_id: int | None, channel_id: int, text: str) -> Timer:
         """Validate and record a new timer (its message is posted by the caller, then attached)."""
         program = read_program(text)

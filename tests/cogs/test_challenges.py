@@ -459,7 +459,8 @@ async def test_a_finished_timer_offers_to_log_to_the_joined_challenge(simcord_en
     await create(c, start="now")
     await env.advance_time(5)
     await c.w.alice.slash(c.w.general, "challenge join", name="Spring AMRAP")
-    timer = (await c.w.alice.slash(c.w.general, "interval start", program="amrap 12")).response
+    await c.w.alice.slash(c.w.general, "interval start", program="amrap 12")
+    timer = c.w.general.last_message
     await advance(env, 13 * 60, step=60)
     finished = next(m for m in c.w.general.history() if m.id == timer.id)
     assert "Finished" in text_of(finished)
@@ -484,7 +485,8 @@ async def test_with_several_challenges_the_member_picks_one_and_a_stopped_time_i
     await env.advance_time(5)
     for name in ("Spring AMRAP", "Fran"):
         await c.w.alice.slash(c.w.general, "challenge join", name=name)
-    timer = (await c.w.alice.slash(c.w.general, "interval start", program="fortime cap 15")).response
+    await c.w.alice.slash(c.w.general, "interval start", program="fortime cap 15")
+    timer = c.w.general.last_message
     await advance(env, 10 + 8 * 60 + 2, step=60)
     await c.w.alice.click(next(m for m in c.w.general.history() if m.id == timer.id), label="Stop")
     stopped = next(m for m in c.w.general.history() if m.id == timer.id)

@@ -36,9 +36,10 @@ def labels(message: discord.Message) -> list[str]:
 
 async def start(w: World, member: Any, program: str) -> discord.Message:
     result = await member.slash(w.general, "interval start", program=program)
-    assert not result.ephemeral, text_of(result.response)
-    message = result.response
-    assert message is not None
+    # The starter is told privately; the timer itself is a message in the channel for everyone.
+    assert result.ephemeral and "Your timer is running" in text_of(result.response), text_of(result.response)
+    message = w.general.last_message
+    assert message is not None and message.author.bot
     return refetch(w.general, message)
 
 

@@ -1,0 +1,152 @@
+"""Nothing slow before the first response: Discord drops an interaction not answered in 3 s.
+
+SimCord's clock charges nothing for database time, REST calls or pacer waits, so a handler
+that does any of them before acknowledging passes every behaviour test and still fails on
+Discord when a write lock is held or the pacer is busy. Here every kind of interaction a
+member meets is driven once, and the SQL statements and REST calls the bot makes between
+receiving it and its first response are counted:
+
+- commands and buttons: none (acknowledge first, then work);
+- a modal, which must be the first response: at most one indexed read;
+- autocomplete: reads only (it answers from the database, but never records anything).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+import pytest
+from sqlalchemy import event
+
+from tests.cogs.world import World, build_world
+
+pytestmark = pytest.mark.simcord(settle_timeout=20)
+
+_CALLBACK = re.compile(r"^/interactions/(\d+)/[^/]+/callback$")
+
+
+@dataclass
+class Ledger:
+    """Interactions received, SQL run and REST calls made, in the order they happened."""
+
+    env: Any
+    events: list[tuple[str, Any, int]] = field(default_factory=list)
+
+    def mark(self, kind: str, payload: Any) -> None:
+        self.events.append((kind, payload, len(self.env.http_requests)))
+
+    def before_first_response(self) -> Iterator[tuple[int, list[str], list[str], int]]:
+        """For each interaction: (id, SQL before its response, REST before it, response type)."""
+        requests = self.env.http_requests
+        callbacks = {}
+        for index, request in enumerate(requests):
+            match = _CALLBACK.match(request.path)
+            if match and int(match[1]) not in callbacks:
+                callbacks[int(match[1])] = (index, (request.json or {}).get("type"))
+        for position, (kind, interaction_id, http_at) in enumerate(self.events):
+            if kind != "received" or interaction_id not in callbacks:
+                continue
+            answered_at, response_type = callbacks[interaction_id]
+            sql = []
+            for later_kind, statement, later_http in self.events[position + 1 :]:
+                if later_kind == "received" or later_http > answered_at:
+                    break
+                if later_kind == "sql":
+                    sql.append(statement)
+            rest = [f"{r.method} {r.path}" for r in requests[http_at:answered_at]]
+            yield interaction_id, sql, rest, response_type
+
+
+@pytest.fixture
+def ledger(simcord_env, monkeypatch) -> Ledger:  # type: ignore[no-untyped-def]
+    env = simcord_env
+    book = Ledger(env)
+    parsers = env.bot._connection.parsers
+    original = parsers["INTERACTION_CREATE"]
+
+    def received(data):  # type: ignore[no-untyped-def]
+        book.mark("received", int(data["id"]))
+        return original(data)
+
+    monkeypatch.setitem(parsers, "INTERACTION_CREATE", received)
+    engine = env.bot.services.db.engine.sync_engine
+
+    def statement(_conn, _cursor, sql, *_args):  # type: ignore[no-untyped-def]
+        book.mark("sql", " ".join(sql.split())[:120])
+
+    event.listen(engine, "before_cursor_execute", statement)
+    yield book
+    event.remove(engine, "before_cursor_execute", statement)
+
+
+def assert_quick(ledger: Ledger) -> None:
+    slow = []
+    seen = 0
+    for interaction_id, sql, rest, response_type in ledger.before_first_response():
+        seen += 1
+        if response_type == 8:  # autocomplete: reads are its job, writes are not
+            writes = [s for s in sql if not s.upper().startswith(("SELECT", "PRAGMA", "WITH"))]
+            if writes or rest:
+                slow.append((interaction_id, "autocomplete", writes, rest))
+        elif response_type == 9:  # a modal must come first: one indexed read at most
+            if len(sql) > 1 or rest:
+                slow.append((interaction_id, "modal", sql, rest))
+        elif sql or rest:
+            slow.append((interaction_id, f"response type {response_type}", sql, rest))
+    assert seen, "the ledger saw no interaction: the check itself is broken"
+    assert slow == [], "work before the first response:\n" + "\n".join(map(str, slow))
+
+
+async def share_leg_day(w: World) -> discord.Message:
+    await w.admin.slash(
+        w.general, "setup channels", routines=w.routines, challenges=w.challenges, checkins=w.checkins
+    )
+    shown = await w.alice.slash(w.general, "routine create")
+    await w.alice.submit_modal(
+        shown,
+        {
+            "routine-name": "Leg Day",
+            "routine-exercises": "Back Squat 3x5 @ 100kg",
+            "routine-notes": "",
+            "routine-tags": "legs",
+        },
+    )
+    await w.alice.slash(w.general, "routine share", name="Leg Day")
+    return w.routines.last_message
+
+
+async def test_commands_and_post_buttons_answer_before_any_work(simcord_env, ledger):
+    env = simcord_env
+    w = build_world(env)
+    post = await share_leg_day(w)
+    await w.alice.autocomplete(w.general, "routine view", "name", "Le")
+    await w.alice.slash(w.general, "settings show")
+    await w.alice.slash(w.general, "log workout", exercises="Back Squat 3x5 @ 100kg")
+    await w.alice.slash(w.general, "log history")
+    await w.alice.slash(w.general, "exercise info", name="Back Squat")
+    await w.alice.slash(w.general, "shouldistop")
+    await w.bob.click(post, label="Save a copy")
+    await w.bob.click(post, label="Like (0)")
+    await w.bob.click(post, label="Log it")
+    await w.alice.slash(w.general, "remind daily", time="09:30")
+    assert_quick(ledger)
+
+
+async def test_dm_buttons_and_the_timer_answer_before_any_work(simcord_env, ledger):
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "log workout", exercises="Back Squat 3x5 @ 100kg")
+    for _ in range(34):  # +24 h falls in the default quiet hours: the check-in comes at 08:00
+        await env.advance_time(3600)
+    [checkin] = [m for m in w.alice.user.dm_channel.history() if m.embeds]
+    await w.alice.user.click(checkin, label="3")
+    await w.alice.slash(w.general, "interval start", program="tabata")
+    await env.advance_time(15)  # past "get ready": the timer can be paused
+    [timer] = [m for m in w.general.history() if m.author.bot and m.embeds]
+    await w.alice.click(timer, label="Pause")
+    await w.alice.click(timer, label="Stop")
+    assert_quick(ledger)
