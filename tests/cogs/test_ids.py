@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cogs import ids
@@ -83,6 +83,7 @@ ID_TEXT = st.one_of(
 )
 
 
+@settings(max_examples=300, deadline=None)
 @given(ID_TEXT)
 def test_patterns_accept_and_read_the_same_ids_as_before(text: str) -> None:
     for new, old in LEGACY:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.durations import (
@@ -57,6 +57,7 @@ def test_routine_notation_writes_hours_as_minutes(seconds: int, text: str) -> No
     assert format_duration(seconds, hours=False) == text
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.integers(1, 3 * 3600))
 def test_one_canonical_form_reads_back_in_both_notations(seconds: int) -> None:
     """What one notation writes, the other reads as the same time, where both allow it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.text import NameRules, clean_name, code_safe, inline_code, name_key, plural
@@ -27,6 +27,7 @@ def test_irregular_plurals_are_given() -> None:
 # -- member text in inline code ---------------------------------------------------------------------
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300), st.none() | st.integers(2, 120))
 def test_inline_code_never_lets_member_text_out(text: str, limit: int | None) -> None:
     shown = inline_code(text, limit)
@@ -54,6 +55,7 @@ def test_inline_code_examples(text: str, limit: int | None, expected: str) -> No
     assert inline_code(text, limit) == expected
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_code_safe_columns_keeps_every_character_in_place(text: str) -> None:
     shown = code_safe(text, columns=True)
