@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -141,24 +142,181 @@ def jump_view(url: str, label: str = "Jump to post") -> discord.ui.View:
 
 # -- embeds within Discord's limits ----------------------------------------------------------------
 
+#: Discord's limits for a message and its embeds, in characters (and fields).
+CONTENT_MAX = 2000
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELDS_MAX = 25
+FIELD_NAME_MAX = 256
 FIELD_MAX = 1024
+FOOTER_MAX = 2048
+AUTHOR_MAX = 256
+#: Title, description, field names and values, footer and author together, across every
+#: embed of one message.
+EMBED_MAX = 6000
+
+#: The name of the field that says what was left out.
+LEFT_OUT = "…"
 
 
-def chunk_lines(lines: Sequence[str], limit: int = FIELD_MAX) -> list[str]:
-    """Lines packed into as few blocks as possible, each at most ``limit`` characters."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, limit)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
+def and_more(count: int) -> str:
+    return f"…and {count:,} more."
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field. When room runs short its value is cut (ending in ``…``), never dropped."""
+
+    name: str
+    value: str
+    inline: bool = False
+    #: Room goes to higher priorities first; the field still shows in its place.
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines shown as fields of up to 1,024 characters, named ``name``, then ``name (continued)``.
+
+    Lines that don't fit are left out from the end, and a last field named ``…`` says so
+    with ``more(n)``, ``n`` being how many were left out. ``total`` is how many the lines
+    stand for when the caller already cut the list (the first hundred of a thousand places).
+    """
+
+    name: str
+    lines: Sequence[str]
+    more: Callable[[int], str] = and_more
+    total: int | None = None
+    inline: bool = False
+    priority: int = 0
+
+
+def fit_embed(
+    embed: discord.Embed, parts: Sequence[Field | Block] = (), *, beside: Sequence[discord.Embed] = ()
+) -> discord.Embed:
+    """Add ``parts`` to ``embed`` as fields, keeping it within every one of Discord's embed limits.
+
+    Set the title, description, footer and author first: each is cut to its own limit,
+    and when everything could not fit together the description is shortened, then the
+    footer. ``parts`` show in the order given, but room is handed out by priority
+    (highest first, then in order), and every part keeps enough room to say what it left
+    out. ``beside`` are the message's other embeds, which share the 6,000 characters.
+    """
+    _cut_to_limits(embed)
+    budget = EMBED_MAX - sum(len(other) for other in beside)
+    plans = [_Plan(part) for part in parts]
+    fields_free = FIELDS_MAX - len(embed.fields)
+    fields_reserved = sum(plan.least_fields for plan in plans)
+    if fields_reserved > fields_free:
+        raise ValueError(f"{len(parts)} parts can't fit in {fields_free} free fields")
+    reserved = sum(plan.least for plan in plans)
+    _shorten(embed, budget - reserved)
+    used = len(embed)
+    for index in sorted(range(len(plans)), key=lambda i: -plans[i].part.priority):
+        plan = plans[index]
+        reserved -= plan.least
+        fields_reserved -= plan.least_fields
+        plan.fill(budget - used - reserved, fields_free - fields_reserved)
+        used += plan.size
+        fields_free -= len(plan.fields)
+    for plan in plans:
+        for name, value in plan.fields:
+            embed.add_field(name=name, value=value, inline=plan.part.inline)
+    assert len(embed) <= budget and len(embed.fields) <= FIELDS_MAX
+    return embed
+
+
+class _Plan:
+    """What one part shows, once it knows how much room it has."""
+
+    def __init__(self, part: Field | Block) -> None:
+        self.part = part
+        self.fields: list[tuple[str, str]] = []
+        if isinstance(part, Field):
+            self.name = clip(part.name, FIELD_NAME_MAX)
+            self.least = len(self.name) + 1  # the name and a lone "…"
+            self.least_fields = 1
         else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
+            self.lines = [clip(line, FIELD_MAX) for line in part.lines]
+            self.total = len(self.lines) if part.total is None else max(part.total, len(self.lines))
+            self.least = self._left_out_size(self.total) if self.total else 0
+            self.least_fields = 1 if self.total else 0
+
+    @property
+    def size(self) -> int:
+        return sum(len(name) + len(value) for name, value in self.fields)
+
+    def fill(self, room: int, fields_room: int) -> None:
+        if isinstance(self.part, Field):
+            self.fields = [(self.name, clip(self.part.value, min(FIELD_MAX, room - len(self.name))))]
+        else:
+            self._fill_block(self.part, room, fields_room)
+
+    def _fill_block(self, block: Block, room: int, fields_room: int) -> None:
+        names: list[str] = []
+        chunks: list[str] = []
+        size = shown = 0
+        for line in self.lines:
+            if chunks and len(chunks[-1]) + 1 + len(line) <= FIELD_MAX:
+                grown, new_field = size + 1 + len(line), False
+            else:
+                name = clip(block.name if not chunks else f"{block.name} (continued)", FIELD_NAME_MAX)
+                grown, new_field = size + len(name) + len(line), True
+            left = self.total - shown - 1
+            needed = grown + (self._left_out_size(left) if left else 0)
+            if needed > room or len(chunks) + new_field + (1 if left else 0) > fields_room:
+                break
+            if new_field:
+                names.append(name)
+                chunks.append(line)
+            else:
+                chunks[-1] += "\n" + line
+            size, shown = grown, shown + 1
+        self.fields = list(zip(names, chunks, strict=True))
+        if shown < self.total:
+            self.fields.append((LEFT_OUT, self._left_out(self.total - shown)))
+
+    def _left_out(self, count: int) -> str:
+        assert isinstance(self.part, Block)
+        return clip(self.part.more(count), FIELD_MAX)
+
+    def _left_out_size(self, count: int) -> int:
+        return len(LEFT_OUT) + len(self._left_out(count))
+
+
+def _cut_to_limits(embed: discord.Embed) -> None:
+    if embed.title:
+        embed.title = clip(embed.title, TITLE_MAX)
+    if embed.description:
+        embed.description = clip(embed.description, DESCRIPTION_MAX)
+    if embed.footer.text:
+        embed.set_footer(text=clip(embed.footer.text, FOOTER_MAX), icon_url=embed.footer.icon_url)
+    if embed.author.name:
+        author = embed.author
+        embed.set_author(name=clip(author.name or "", AUTHOR_MAX), url=author.url, icon_url=author.icon_url)
+    for index, field in enumerate(embed.fields):
+        embed.set_field_at(
+            index,
+            name=clip(field.name or "", FIELD_NAME_MAX),
+            value=clip(field.value or "", FIELD_MAX),
+            inline=bool(field.inline),
+        )
+
+
+def _shorten(embed: discord.Embed, room: int) -> None:
+    """Shorten the description, then the footer, until the embed's own text fits in ``room``."""
+    excess = len(embed) - room
+    if excess > 0 and embed.description:
+        keep = len(embed.description) - excess
+        excess -= len(embed.description) - max(keep, 0)
+        embed.description = clip(embed.description, keep) if keep > 0 else None
+    if excess > 0 and embed.footer.text:
+        keep = len(embed.footer.text) - excess
+        excess -= len(embed.footer.text) - max(keep, 0)
+        icon = embed.footer.icon_url
+        embed.set_footer(text=clip(embed.footer.text, keep) if keep > 0 else None, icon_url=icon)
+    if excess > 0:
+        raise ValueError("the embed's title, author and fixed fields leave no room for its parts")
 
 
 # -- dates and times shown to members --------------------------------------------------------------

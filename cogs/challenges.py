@@ -23,8 +23,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.domain.intervals import PRESETS, format_clock
+from bot.domain.durations import format_clock
+from bot.domain.intervals import PRESETS
 from bot.domain.scoring import ScoringKind, scoring_summary
+from bot.domain.text import inline_code
 from bot.errors import UserFacingError
 from bot.runtime.kinds import Delivery, Outgoing, Settled
 from bot.services.challenges import (
@@ -41,30 +43,22 @@ from bot.ui import (
     RepmateView,
     clip,
     configured_channel,
+    discord_time,
     reply,
     run_component,
 )
+from cogs import ids
 from cogs.challenge_embeds import (
     announcement_embed,
-    code_span,
     created_text,
     join_view,
     leaderboard_embed,
     logged_text,
     overview_embed,
     results_embed,
-    timestamp,
 )
 
 Interaction = discord.Interaction[RepmateBot]
-
-JOIN_ID = "repmate:challenge:join:{id}"
-LOG_FROM_TIMER_ID = "repmate:challenge:log-timer:{id}"
-
-DESCRIPTION_MAX = 4096
-EMBED_MAX = 6000
-FIELDS_MAX = 25
-MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 SCORING_CHOICES = [
     app_commands.Choice(name="Total reps (most wins)", value=ScoringKind.REPS.value),
@@ -152,12 +146,12 @@ class PickChallengeView(RepmateView):
 
 class JoinButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:challenge:join:(?P<id>[0-9]{1,20})",
+    template=ids.CHALLENGE_JOIN_PATTERN,
 ):
     """``Join`` on a challenge announcement, for whoever presses it."""
 
     def __init__(self, challenge_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Join", custom_id=JOIN_ID.format(id=challenge_id)))
+        super().__init__(discord.ui.Button(label="Join", custom_id=ids.challenge_join(challenge_id)))
         self.challenge_id = challenge_id
 
     @classmethod
@@ -178,26 +172,24 @@ class JoinButton(
 
 def joined_text(challenge: Challenge, already: bool) -> str:
     if already:
-        return f"You've already joined {code_span(challenge.name)}. Log a result with " + code_span(
+        return f"You've already joined {inline_code(challenge.name)}. Log a result with " + inline_code(
             f"/challenge log name:{challenge.name} result:{challenge.example_result}"
         )
     return (
-        f"You're in {code_span(challenge.name)}! Do the workout, then log your result with "
-        + code_span(f"/challenge log name:{challenge.name} result:{challenge.example_result}")
-        + f" (results count until {timestamp(challenge.ends_at, 'f')})."
+        f"You're in {inline_code(challenge.name)}! Do the workout, then log your result with "
+        + inline_code(f"/challenge log name:{challenge.name} result:{challenge.example_result}")
+        + f" (results count until {discord_time(challenge.ends_at, 'f')})."
     )
 
 
 class LogFromTimerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:challenge:log-timer:(?P<id>[0-9]{1,20})",
+    template=ids.LOG_FROM_TIMER_PATTERN,
 ):
     """``Log result`` on a finished timer: log to a running challenge the presser joined."""
 
     def __init__(self, timer_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(label="Log result", custom_id=LOG_FROM_TIMER_ID.format(id=timer_id))
-        )
+        super().__init__(discord.ui.Button(label="Log result", custom_id=ids.log_from_timer(timer_id)))
         self.timer_id = timer_id
 
     @classmethod
@@ -355,10 +347,10 @@ class ChallengesCog(
         outcome: Ended = await self.service.end(guild.id, _actor(interaction), name)
         challenge = outcome.challenge
         if outcome.cancelled:
-            text = f"{code_span(challenge.name)} hadn't started, so it was removed and won't be announced."
+            text = f"{inline_code(challenge.name)} hadn't started, so it was removed and won't be announced."
         else:
             where = f"<#{challenge.channel_id}>"
-            text = f"Ended {code_span(challenge.name)}. Its results are on their way to {where}."
+            text = f"Ended {inline_code(challenge.name)}. Its results are on their way to {where}."
         await reply(interaction, text)
 
     # -- taking part -----------------------------------------------------------------------------
@@ -381,7 +373,7 @@ class ChallengesCog(
         note = (
             f" Your {removed} logged result{'s were' if removed != 1 else ' was'} removed." if removed else ""
         )
-        await reply(interaction, f"You left {code_span(left.challenge.name)}.{note}")
+        await reply(interaction, f"You left {inline_code(left.challenge.name)}.{note}")
 
     @app_commands.command(name="list", description="Challenges in this server: running, upcoming, just ended")
     async def list_(self, interaction: Interaction) -> None:

@@ -19,6 +19,7 @@ from bot.domain.text import plural
 from bot.runtime.kinds import Delivery, Outgoing
 from bot.services.checkins import KIND, CheckinContext, CheckinService, RatingResult
 from bot.ui import COLOUR, COLOUR_WARN, reply, run_component
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -63,7 +64,7 @@ def checkin_view(delivery_id: int) -> discord.ui.View:
         view.add_item(
             discord.ui.Button(
                 label=str(level),
-                custom_id=f"repmate:ci:rate:{delivery_id}:{level}",
+                custom_id=ids.checkin("rate", delivery_id, level),
                 row=level // RATINGS_PER_ROW,
                 style=discord.ButtonStyle.secondary,
             )
@@ -71,16 +72,16 @@ def checkin_view(delivery_id: int) -> discord.ui.View:
     view.add_item(
         discord.ui.Button(
             label="Something feels wrong",
-            custom_id=f"repmate:ci:wrong:{delivery_id}",
+            custom_id=ids.checkin("wrong", delivery_id),
             style=discord.ButtonStyle.danger,
             row=ACTIONS_ROW,
         )
     )
     view.add_item(
-        discord.ui.Button(label="Snooze 2h", custom_id=f"repmate:ci:snooze:{delivery_id}", row=ACTIONS_ROW)
+        discord.ui.Button(label="Snooze 2h", custom_id=ids.checkin("snooze", delivery_id), row=ACTIONS_ROW)
     )
     view.add_item(
-        discord.ui.Button(label="Stop check-ins", custom_id=f"repmate:ci:stop:{delivery_id}", row=ACTIONS_ROW)
+        discord.ui.Button(label="Stop check-ins", custom_id=ids.checkin("stop", delivery_id), row=ACTIONS_ROW)
     )
     return view
 
@@ -89,7 +90,7 @@ def triage_view(delivery_id: int, label: str = "Something feels wrong") -> disco
     view = discord.ui.View(timeout=None)
     view.add_item(
         discord.ui.Button(
-            label=label, custom_id=f"repmate:ci:wrong:{delivery_id}", style=discord.ButtonStyle.danger
+            label=label, custom_id=ids.checkin("wrong", delivery_id), style=discord.ButtonStyle.danger
         )
     )
     return view
@@ -106,15 +107,12 @@ def rating_lines(result: RatingResult) -> list[str]:
 
 class CheckinButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:ci:(?P<action>rate|wrong|snooze|stop):(?P<id>[0-9]{1,20})(?::(?P<level>[0-9]{1,2}))?",
+    template=ids.CHECKIN_PATTERN,
 ):
     """Every button of a check-in DM."""
 
     def __init__(self, action: str, delivery_id: int, level: int | None) -> None:
-        suffix = f":{level}" if level is not None else ""
-        super().__init__(
-            discord.ui.Button(label=action, custom_id=f"repmate:ci:{action}:{delivery_id}{suffix}")
-        )
+        super().__init__(discord.ui.Button(label=action, custom_id=ids.checkin(action, delivery_id, level)))
         self.action = action
         self.delivery_id = delivery_id
         self.level = level
@@ -163,23 +161,15 @@ class CheckinButton(
     async def _open_triage(self, interaction: Interaction) -> None:
         from cogs.triage import start_triage
 
-        delivery = await interaction.client.services.deliveries.get(self.delivery_id)
-        if delivery is not None and delivery.user_id not in (None, interaction.user.id):
-            from bot.errors import NotAllowed
-
-            raise NotAllowed("Only the member this check-in is for can use its buttons.")
-        hours: float | None = None
-        guild_id: int | None = None
-        if delivery is not None:
-            workout_at = CheckinService.workout_at(delivery)
-            hours = max(0.0, (interaction.client.clock.now() - workout_at).total_seconds() / 3600)
-            guild_id = delivery.guild_id
-        await start_triage(interaction, hours_hint=hours, guild_id=guild_id)
+        hint = await interaction.client.services.checkins.checkin_triage_hint(
+            self.delivery_id, interaction.user.id
+        )
+        await start_triage(interaction, hours_hint=hint.hours, guild_id=hint.guild_id)
 
 
 class SorenessCheckButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:soreness:check:(?P<id>[0-9]{1,20})",
+    template=ids.SORENESS_CHECK_PATTERN,
 ):
     """`Run “Should I stop?”` under a `/soreness rate` reply; carries the rating's id."""
 
@@ -187,7 +177,7 @@ class SorenessCheckButton(
         super().__init__(
             discord.ui.Button(
                 label=RUN_CHECK_LABEL,
-                custom_id=f"repmate:soreness:check:{rating_id}",
+                custom_id=ids.soreness_check(rating_id),
                 style=discord.ButtonStyle.danger,
             )
         )

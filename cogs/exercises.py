@@ -17,11 +17,10 @@ from discord.ext import commands
 from bot.app import RepmateBot
 from bot.domain.exercises import EQUIPMENT, MUSCLES, Exercise, equipment_label, muscle_label
 from bot.services.plans import ExerciseHit, ExerciseInfo, ExerciseLibrary, ExerciseSearch
-from bot.ui import COLOUR, RepmateView, clip, reply
+from bot.ui import COLOUR, DESCRIPTION_MAX, FIELD_MAX, RepmateView, clip, reply
 
 Interaction = discord.Interaction[RepmateBot]
 
-FIELD_MAX = 1024
 DISCLAIMER = "General coaching points, not medical advice. If something hurts, /shouldistop can help."
 
 MUSCLE_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in MUSCLES.items()]
@@ -59,7 +58,7 @@ def info_embed(info: ExerciseInfo) -> discord.Embed:
     if exercise.aliases:
         parts.append("Also called: " + ", ".join(exercise.aliases))
     embed = discord.Embed(
-        title=exercise.name, description=clip("\n".join(parts), 4096) or None, colour=COLOUR
+        title=exercise.name, description=clip("\n".join(parts), DESCRIPTION_MAX) or None, colour=COLOUR
     )
     embed.add_field(name="Primary muscles", value=_muscles(exercise.primary), inline=True)
     embed.add_field(name="Secondary muscles", value=_muscles(exercise.secondary), inline=True)

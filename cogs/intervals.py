@@ -19,26 +19,33 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain.durations import describe_duration, format_clock
 from bot.domain.intervals import (
     PRESETS,
     IntervalNotationError,
     Phase,
     describe,
-    describe_duration,
-    format_clock,
     parse,
 )
+from bot.domain.text import inline_code
 from bot.errors import UserFacingError
 from bot.runtime.kinds import Outgoing
 from bot.runtime.timers import TimerRunner
 from bot.services.timers import Timer, TimerService, TimerState
-from bot.ui import COLOUR, COLOUR_MUTED, COLOUR_WARN, NO_MENTIONS, clip, jump_view, reply, run_component
+from bot.ui import (
+    COLOUR,
+    COLOUR_MUTED,
+    COLOUR_WARN,
+    FIELD_MAX,
+    NO_MENTIONS,
+    clip,
+    jump_view,
+    reply,
+    run_component,
+)
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
-
-TIMER_ID = "repmate:timer:{action}:{id}"
-#: Handled by cogs.challenges (it logs a result to a challenge the presser joined).
-LOG_FROM_TIMER_ID = "repmate:challenge:log-timer:{id}"
 
 COLOUR_REST = discord.Colour(0x3B82C4)
 
@@ -123,8 +130,7 @@ def timer_embed(timer: Timer, state: TimerState) -> discord.Embed:
         lines.append(f"After {format_clock(round(state.elapsed_s))} of {format_clock(timer.total_s)}{where}.")
         lines.append("In a challenge? Press **Log result** to record how it went.")
     embed = discord.Embed(title=f"⏱️ {timer.program.title}", description="\n".join(lines), colour=colour)
-    notation = timer.notation.replace("`", "'")
-    embed.add_field(name="Program", value=clip(f"`{notation}`", 1024), inline=True)
+    embed.add_field(name="Program", value=inline_code(timer.notation, FIELD_MAX - 2), inline=True)
     embed.add_field(name="Length", value=format_clock(timer.total_s), inline=True)
     embed.add_field(name="Started by", value=f"<@{timer.owner_id}>", inline=True)
     if timer.is_active:
@@ -136,13 +142,13 @@ def timer_view(timer: Timer, state: TimerState) -> discord.ui.View:
     """The buttons for the state; dispatched by the registered dynamic items, so the view is stopped."""
     view = discord.ui.View(timeout=None)
     if state.status in ("ready", "running"):
-        buttons = [("Pause", discord.ButtonStyle.secondary, TIMER_ID.format(action="pause", id=timer.id))]
+        buttons = [("Pause", discord.ButtonStyle.secondary, ids.timer("pause", timer.id))]
     elif state.status == "paused":
-        buttons = [("Resume", discord.ButtonStyle.success, TIMER_ID.format(action="resume", id=timer.id))]
+        buttons = [("Resume", discord.ButtonStyle.success, ids.timer("resume", timer.id))]
     else:
-        buttons = [("Log result", discord.ButtonStyle.primary, LOG_FROM_TIMER_ID.format(id=timer.id))]
+        buttons = [("Log result", discord.ButtonStyle.primary, ids.log_from_timer(timer.id))]
     if timer.is_active:
-        buttons.append(("Stop", discord.ButtonStyle.danger, TIMER_ID.format(action="stop", id=timer.id)))
+        buttons.append(("Stop", discord.ButtonStyle.danger, ids.timer("stop", timer.id)))
     for label, style, custom_id in buttons:
         view.add_item(discord.ui.Button(label=label, style=style, custom_id=custom_id))
     view.stop()
@@ -207,14 +213,12 @@ def program_choices(current: str) -> list[app_commands.Choice[str]]:
 
 class TimerButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:timer:(?P<action>pause|resume|stop):(?P<id>[0-9]{1,20})",
+    template=ids.TIMER_PATTERN,
 ):
     """Pause, Resume and Stop on a timer message; only its starter may press them."""
 
     def __init__(self, action: str, timer_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(label=action.title(), custom_id=TIMER_ID.format(action=action, id=timer_id))
-        )
+        super().__init__(discord.ui.Button(label=action.title(), custom_id=ids.timer(action, timer_id)))
         self.action = action
         self.timer_id = timer_id
 
@@ -282,7 +286,7 @@ class IntervalsCog(
         state = self.service.state(timer)
         try:
             await self.bot.pacer.acquire()
-            message = await channel.send(
+            message = await self.bot.get_partial_messageable(channel.id, guild_id=interaction.guild.id).send(
                 embed=timer_embed(timer, state), view=timer_view(timer, state), allowed_mentions=NO_MENTIONS
             )
         except BaseException:

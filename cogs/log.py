@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -17,33 +16,52 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.domain.text import plural
-from bot.domain.units import format_weight
+from bot.domain.durations import format_duration
+from bot.domain.records import PersonalRecord, RecordKind
+from bot.domain.routines import Bodyweight, ExerciseLine, PercentOfMax, Weight, format_reps
+from bot.domain.text import inline_code, plural
+from bot.domain.units import WeightSystem, format_weight
 from bot.services.charts import weekly_volume_png
-from bot.services.workouts import (
-    History,
-    LoggedWorkout,
-    WorkoutService,
-    describe_line,
-    describe_record,
-)
-from bot.ui import COLOUR, FIELD_MAX, chunk_lines, clip, discord_time, reply, run_component
+from bot.services.workouts import History, LoggedWorkout, WorkoutService
+from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, reply, run_component
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
 
-EMBED_MAX = 6000
 CHART_FILE = "weekly-volume.png"
 
 
-def _add_block(embed: discord.Embed, name: str, lines: Sequence[str]) -> None:
-    """Lines as one or more fields, stopping (and saying so) before Discord's embed limits."""
-    chunks = chunk_lines(lines)
-    for index, chunk in enumerate(chunks):
-        title = name if index == 0 else f"{name} (continued)"
-        if len(embed.fields) >= 23 or len(embed) + len(title) + len(chunk) > EMBED_MAX - 200:
-            embed.add_field(name="…", value=f"{len(chunks) - index} more block(s) not shown.", inline=False)
-            return
-        embed.add_field(name=title, value=chunk, inline=False)
+def describe_line(line: ExerciseLine, units: WeightSystem) -> str:
+    """``3×5 @ 100 kg`` — a logged line in the member's units."""
+    text = f"{line.sets}×{format_reps(line.reps)}"
+    load = line.load
+    if isinstance(load, Weight):
+        text += f" @ {format_weight(load.kg, units)}"
+    elif isinstance(load, PercentOfMax):
+        text += f" @ {load.percent:g}%"
+    elif isinstance(load, Bodyweight):
+        text += " @ bodyweight" + (f" + {format_weight(load.extra.kg, units)}" if load.extra else "")
+    if line.rest_s is not None:
+        text += f", rest {format_duration(line.rest_s, hours=False)}"
+    return text
+
+
+def describe_record(record: PersonalRecord, units: WeightSystem) -> str:
+    """One line of news for the reply, e.g. ``Back Squat: estimated 1RM 120 kg (was 116.5 kg)``."""
+    best = record.best_set
+    at = format_weight(best.weight_kg, units) if best.weight_kg > 0 else "bodyweight"
+    set_text = f"{at} × {best.reps}"
+    if record.kind is RecordKind.ESTIMATED_1RM:
+        assert record.value is not None
+        was = f" (was {format_weight(record.previous, units)})" if record.previous is not None else ""
+        return f"{record.exercise}: estimated 1RM {format_weight(record.value, units)}{was}, from {set_text}"
+    if record.kind is RecordKind.REPS_AT_LOAD:
+        load = format_weight(record.load_kg or 0.0, units) if record.load_kg else "bodyweight"
+        reps = plural(int(record.value or 0), "rep")
+        if record.previous is None:
+            return f"{record.exercise}: heaviest yet, {reps} at {load}"
+        return f"{record.exercise}: {reps} at {load} (best before: {int(record.previous)})"
+    return f"{record.exercise}: first time logged, {set_text}"
 
 
 def logged_embed(logged: LoggedWorkout) -> discord.Embed:
@@ -57,30 +75,25 @@ def logged_embed(logged: LoggedWorkout) -> discord.Embed:
     description = " · ".join(summary)
     if logged.notes:
         description += "\n> " + discord.utils.escape_markdown(logged.notes).replace("\n", "\n> ")
-    embed = discord.Embed(title=clip(title, 256), description=clip(description, 4096), colour=COLOUR)
+    embed = discord.Embed(title=title, description=description, colour=COLOUR)
     embed.timestamp = logged.session.performed_at
+    embed.set_footer(text="Logged by mistake? /log undo removes it within 24 hours.")
+    parts: list[Field | Block] = []
     if logged.new_records:
-        _add_block(
-            embed,
-            "🏆 Personal records",
-            [discord.utils.escape_markdown(describe_record(r, units)) for r in logged.new_records],
-        )
+        records = [discord.utils.escape_markdown(describe_record(r, units)) for r in logged.new_records]
+        parts.append(Block("🏆 Personal records", records, lambda n: f"…and {plural(n, 'more record')}."))
     elif not logged.baselines:
-        embed.add_field(name="Personal records", value="None this time — keep at it.", inline=False)
+        parts.append(Field("Personal records", "None this time — keep at it."))
     if logged.baselines:
         names = ", ".join(discord.utils.escape_markdown(r.exercise) for r in logged.baselines)
-        embed.add_field(name="First time logged (your baseline)", value=clip(names, FIELD_MAX), inline=False)
-    _add_block(
-        embed,
-        "Exercises",
-        [
-            f"**{discord.utils.escape_markdown(e.name)}** {describe_line(e.line, units)}"
-            + (" · *custom*" if e.custom else "")
-            for e in logged.exercises
-        ],
-    )
-    embed.set_footer(text="Logged by mistake? /log undo removes it within 24 hours.")
-    return embed
+        parts.append(Field("First time logged (your baseline)", names))
+    exercises = [
+        f"**{discord.utils.escape_markdown(e.name)}** {describe_line(e.line, units)}"
+        + (" · *custom*" if e.custom else "")
+        for e in logged.exercises
+    ]
+    parts.append(Block("Exercises", exercises, lambda n: f"…and {plural(n, 'more exercise')}."))
+    return fit_embed(embed, parts)
 
 
 def history_embed(history: History) -> discord.Embed:
@@ -115,18 +128,18 @@ def history_embed(history: History) -> discord.Embed:
     more = history.session_count - len(history.sessions)
     if more > 0:
         lines.append(f"…and {more} earlier")
-    _add_block(embed, "Recent workouts", lines)
+    parts = [Block("Recent workouts", lines)]
     if history.top_exercises:
         top = [
             f"**{discord.utils.escape_markdown(t.exercise)}** — {plural(t.sets, 'set')}"
             + (f", {format_weight(t.volume_kg, units)}" if t.volume_kg else "")
             for t in history.top_exercises
         ]
-        _add_block(embed, "Most trained", top)
+        parts.append(Block("Most trained", top))
     if has_chart(history):
         embed.set_image(url=f"attachment://{CHART_FILE}")
         embed.set_footer(text=f"Weekly volume is sets × reps × load, in {units}; weeks start on Monday.")
-    return embed
+    return fit_embed(embed, parts)
 
 
 def has_chart(history: History) -> bool:
@@ -139,12 +152,12 @@ def has_chart(history: History) -> bool:
 
 class LogRoutineButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:routine:log:(?P<id>[0-9]{1,20})",
+    template=ids.ROUTINE_LOG_PATTERN,
 ):
     """Logs the routine for whoever presses it (their own, or one shared in the server)."""
 
     def __init__(self, routine_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Log it", custom_id=f"repmate:routine:log:{routine_id}"))
+        super().__init__(discord.ui.Button(label="Log it", custom_id=ids.routine_log(routine_id)))
         self.routine_id = routine_id
 
     @classmethod
@@ -235,7 +248,7 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
         await interaction.response.defer(ephemeral=True, thinking=True)
         removed = await self.service.undo(interaction.user.id)
         session = removed.session
-        what = f"`{session.routine_name}`" if session.routine_name else "your ad hoc workout"
+        what = inline_code(session.routine_name) if session.routine_name else "your ad hoc workout"
         await reply(
             interaction,
             f"Removed {what} logged {discord_time(session.created_at, 'R')}. "

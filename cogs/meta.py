@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.services.settings import DEFAULT_EMERGENCY_TEXT
-from bot.ui import COLOUR, RepmateView, clip, reply
+from bot.ui import COLOUR, FIELD_MAX, RepmateView, clip, reply
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -144,7 +144,7 @@ def render_help(
         embed = discord.Embed(title=f"Repmate help · {entry.title}", description=entry.blurb, colour=COLOUR)
         lines = command_lines(tree, entry.commands, viewer)
         empty = "None you can use here." if viewer.in_guild else "None you can use in DMs; try in a server."
-        embed.add_field(name="Commands", value=clip("\n".join(lines) or empty, 1024), inline=False)
+        embed.add_field(name="Commands", value=clip("\n".join(lines) or empty, FIELD_MAX), inline=False)
         return embed
     embed = discord.Embed(
         title="Repmate help",

@@ -12,14 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain.text import inline_code
 from bot.services.plans import DAY_KEYS, DAY_NAMES, PlanChange, PlanService, WeekPlan
-from bot.services.routines import quoted
-from bot.ui import COLOUR, clip, reply
+from bot.ui import COLOUR, Field, clip, fit_embed, reply
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
-
-#: The ``Log it`` button's custom id; ``cogs.log`` dispatches it for any message.
-LOG_ID = "repmate:routine:log:{id}"
 
 DAY_CHOICES = [
     app_commands.Choice(name=name, value=key) for key, name in zip(DAY_KEYS, DAY_NAMES, strict=True)
@@ -34,11 +32,12 @@ def today_line(plan: WeekPlan) -> str:
     planned = plan.planned_today
     if planned is None:
         return f"Today is {day}: nothing is planned, so it's a rest day."
-    return f"Today is {day}: {quoted(planned.routine_name)} is planned."
+    return f"Today is {day}: {inline_code(planned.routine_name)} is planned."
 
 
 def week_embed(plan: WeekPlan, title: str = "Your weekly plan") -> discord.Embed:
     embed = discord.Embed(title=title, colour=COLOUR)
+    fields = []
     if not plan.entries:
         embed.description = (
             f"{today_line(plan)}\n\nNothing is planned yet. "
@@ -49,10 +48,10 @@ def week_embed(plan: WeekPlan, title: str = "Your weekly plan") -> discord.Embed
         lines = []
         for weekday, name in enumerate(DAY_NAMES):
             entry = plan.on(weekday)
-            what = quoted(entry.routine_name) if entry is not None else "rest"
+            what = inline_code(entry.routine_name) if entry is not None else "rest"
             marker = " ← today" if weekday == plan.today_weekday else ""
             lines.append(f"**{name[:3]}** · {what}{marker}")
-        embed.add_field(name="Week", value=clip("\n".join(lines), 1024), inline=False)
+        fields.append(Field("Week", "\n".join(lines)))
     if plan.zone_is_default:
         embed.set_footer(
             text=f"Days follow {plan.zone.key}, the server's default time zone; "
@@ -60,7 +59,7 @@ def week_embed(plan: WeekPlan, title: str = "Your weekly plan") -> discord.Embed
         )
     else:
         embed.set_footer(text=f"Days follow your time zone, {plan.zone.key}.")
-    return embed
+    return fit_embed(embed, fields)
 
 
 def log_today_view(plan: WeekPlan) -> discord.ui.View | None:
@@ -72,7 +71,7 @@ def log_today_view(plan: WeekPlan) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     view.add_item(
         discord.ui.Button(
-            label="Log it", style=discord.ButtonStyle.success, custom_id=LOG_ID.format(id=planned.routine_id)
+            label="Log it", style=discord.ButtonStyle.success, custom_id=ids.routine_log(planned.routine_id)
         )
     )
     view.stop()
@@ -83,13 +82,13 @@ def change_text(change: PlanChange) -> str:
     if change.planned is None:
         assert change.previous is not None
         return (
-            f"Cleared **{change.day_name}**: {quoted(change.previous.routine_name)} is no longer planned; "
-            "it's a rest day now."
+            f"Cleared **{change.day_name}**: {inline_code(change.previous.routine_name)} is no longer "
+            "planned; it's a rest day now."
         )
-    text = f"Planned {quoted(change.planned.routine_name)} on **{change.day_name}**."
+    text = f"Planned {inline_code(change.planned.routine_name)} on **{change.day_name}**."
     previous = change.previous
     if previous is not None and previous.routine_id != change.planned.routine_id:
-        text += f" It replaces {quoted(previous.routine_name)}."
+        text += f" It replaces {inline_code(previous.routine_name)}."
     return text
 
 

@@ -19,6 +19,7 @@ from bot.domain.text import plural
 from bot.errors import NotAllowed
 from bot.services.privacy import Receipt, describe_counts
 from bot.ui import COLOUR_DANGER, reply, run_component
+from cogs import ids
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[RepmateBot]
@@ -32,10 +33,10 @@ def confirm_view(user_id: int, expires: int) -> discord.ui.View:
         discord.ui.Button(
             label="Delete everything",
             style=discord.ButtonStyle.danger,
-            custom_id=f"repmate:privacy:delete:{user_id}:{expires}",
+            custom_id=ids.privacy("delete", user_id, expires),
         )
     )
-    view.add_item(discord.ui.Button(label="Cancel", custom_id=f"repmate:privacy:cancel:{user_id}:{expires}"))
+    view.add_item(discord.ui.Button(label="Cancel", custom_id=ids.privacy("cancel", user_id, expires)))
     return view
 
 
@@ -55,12 +56,10 @@ def receipt_text(receipt: Receipt) -> str:
 
 class PrivacyButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:privacy:(?P<action>delete|cancel):(?P<user>[0-9]{1,20}):(?P<expires>[0-9]{1,12})",
+    template=ids.PRIVACY_PATTERN,
 ):
     def __init__(self, action: str, user_id: int, expires: int) -> None:
-        super().__init__(
-            discord.ui.Button(label=action, custom_id=f"repmate:privacy:{action}:{user_id}:{expires}")
-        )
+        super().__init__(discord.ui.Button(label=action, custom_id=ids.privacy(action, user_id, expires)))
         self.action = action
         self.user_id = user_id
         self.expires = expires

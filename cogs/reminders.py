@@ -12,7 +12,8 @@ from discord.ext import commands
 from bot.app import RepmateBot
 from bot.runtime.kinds import Delivery, Outgoing
 from bot.services.reminders import KIND, SNOOZE_KIND, DoneResult, Reminder, ReminderChange, ReminderContext
-from bot.ui import COLOUR, reply, run_component
+from bot.ui import COLOUR, Field, discord_time, fit_embed, reply, run_component
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -26,13 +27,13 @@ def reminder_message(ctx: ReminderContext, late: bool, *, snoozed: bool = False)
     if late:
         lines.append(LATE_NOTE)
     title = "⏰ Reminder (snoozed)" if snoozed else "⏰ Daily reminder"
-    return discord.Embed(title=title, description="\n".join(lines), colour=COLOUR)
+    return fit_embed(discord.Embed(title=title, description="\n".join(lines), colour=COLOUR))
 
 
 def _log_it(routine_id: int) -> discord.ui.Button[Any]:
     """The planned day's `Log it` (``repmate:routine:log:<id>``, handled by ``cogs.log``)."""
     return discord.ui.Button(
-        label="Log it", custom_id=f"repmate:routine:log:{routine_id}", style=discord.ButtonStyle.success
+        label="Log it", custom_id=ids.routine_log(routine_id), style=discord.ButtonStyle.success
     )
 
 
@@ -40,10 +41,10 @@ def reminder_view(delivery_id: int, planned: tuple[int, str] | None) -> discord.
     view = discord.ui.View(timeout=None)
     if planned is not None:
         view.add_item(_log_it(planned[0]))
-    view.add_item(discord.ui.Button(label="Snooze 1h", custom_id=f"repmate:rem:snooze:{delivery_id}"))
+    view.add_item(discord.ui.Button(label="Snooze 1h", custom_id=ids.reminder("snooze", delivery_id)))
     view.add_item(
         discord.ui.Button(
-            label="Done", custom_id=f"repmate:rem:done:{delivery_id}", style=discord.ButtonStyle.primary
+            label="Done", custom_id=ids.reminder("done", delivery_id), style=discord.ButtonStyle.primary
         )
     )
     return view
@@ -78,27 +79,24 @@ def change_note(change: ReminderChange, zone_key: str, zone_is_default: bool) ->
 
 def render_reminder(reminder: Reminder) -> discord.Embed:
     embed = discord.Embed(title="Your daily reminder", colour=COLOUR)
-    embed.add_field(name="Time", value=f"{reminder.at:%H:%M} (your time)")
-    embed.add_field(name="Days", value=reminder.days_text)
-    embed.add_field(name="Message", value=discord.utils.escape_markdown(reminder.text), inline=False)
-    if reminder.next_at is not None:
-        embed.add_field(
-            name="Next",
-            value=discord.utils.format_dt(reminder.next_at, "F")
-            + " · "
-            + discord.utils.format_dt(reminder.next_at, "R"),
-            inline=False,
-        )
     embed.set_footer(text="Change it with /remind daily, stop it with /remind off.")
-    return embed
+    fields = [
+        Field("Time", f"{reminder.at:%H:%M} (your time)", inline=True),
+        Field("Days", reminder.days_text, inline=True),
+        Field("Message", discord.utils.escape_markdown(reminder.text)),
+    ]
+    if reminder.next_at is not None:
+        when = f"{discord_time(reminder.next_at, 'F')} · {discord_time(reminder.next_at, 'R')}"
+        fields.append(Field("Next", when))
+    return fit_embed(embed, fields)
 
 
 class ReminderButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:rem:(?P<action>snooze|done):(?P<id>[0-9]{1,20})",
+    template=ids.REMINDER_PATTERN,
 ):
     def __init__(self, action: str, delivery_id: int) -> None:
-        super().__init__(discord.ui.Button(label=action, custom_id=f"repmate:rem:{action}:{delivery_id}"))
+        super().__init__(discord.ui.Button(label=action, custom_id=ids.reminder(action, delivery_id)))
         self.action = action
         self.delivery_id = delivery_id
 

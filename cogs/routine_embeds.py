@@ -12,33 +12,12 @@ import discord
 
 from bot.app import RepmateBot
 from bot.domain.routines import ExerciseLine, format_line
-from bot.domain.text import plural
-from bot.services.routines import (
-    NOTES_MAX,
-    Page,
-    Routine,
-    quoted,
-)
-from bot.ui import (
-    COLOUR,
-    COLOUR_MUTED,
-    FIELD_MAX,
-    chunk_lines,
-    clip,
-)
+from bot.domain.text import inline_code, plural
+from bot.services.routines import NOTES_MAX, Page, Routine, SharedPost
+from bot.ui import COLOUR, COLOUR_MUTED, CONTENT_MAX, Block, Field, clip, fit_embed
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
-
-SAVE_ID = "repmate:routine:save:{id}"
-LOG_ID = "repmate:routine:log:{id}"
-LIKE_ID = "repmate:routine:like:{id}"
-
-#: Discord's embed limits.
-DESCRIPTION_MAX = 4096
-EMBED_MAX = 6000
-FIELDS_MAX = 25
-CONTENT_MAX = 2000
-
 
 # -- rendering --------------------------------------------------------------------------------------
 
@@ -51,21 +30,9 @@ def exercise_text(line: ExerciseLine, custom: bool) -> str:
     return f"{label}**{discord.utils.escape_markdown(line.name)}** `{rest}`{marker}"
 
 
-def fit_fields(embed: discord.Embed, name: str, chunks: Sequence[str], overflow: str) -> discord.Embed:
-    """Add chunks as fields while the embed stays within Discord's limits; say what was left out.
-
-    ``overflow`` gets ``{more}``: how many lines (one per exercise) were left out, e.g.
-    ``3 more exercises``.
-    """
-    for index, chunk in enumerate(chunks):
-        field_name = name if index == 0 else f"{name} (continued)"
-        if len(embed.fields) >= FIELDS_MAX - 1 or len(embed) + len(field_name) + len(chunk) > EMBED_MAX - 200:
-            left = sum(rest.count("\n") + 1 for rest in chunks[index:])
-            more = plural(left, "more exercise", "more exercises")
-            embed.add_field(name="…", value=overflow.format(more=more), inline=False)
-            break
-        embed.add_field(name=field_name, value=chunk, inline=False)
-    return embed
+def post_url(post: SharedPost) -> str:
+    """The shared post's link, for a ``Jump to post`` button or a list."""
+    return f"https://discord.com/channels/{post.guild_id}/{post.channel_id}/{post.message_id}"
 
 
 def tags_text(tags: Sequence[str]) -> str:
@@ -84,26 +51,21 @@ def routine_embed(
         parts.append(clip(routine.notes, NOTES_MAX))
     if routine.tags:
         parts.append(tags_text(routine.tags))
-    embed = discord.Embed(
-        title=clip(routine.name, 256),
-        description=clip("\n\n".join(parts), DESCRIPTION_MAX) or None,
-        colour=colour,
-    )
-    lines = [exercise_text(line, line.name.casefold() in custom) for line in routine.lines]
+    embed = discord.Embed(title=routine.name, description="\n\n".join(parts) or None, colour=colour)
     count = len(routine.lines)
-    fit_fields(
-        embed,
-        f"Exercises ({count})",
-        chunk_lines(lines),
-        "{more} left out here; `/routine export` shows the whole routine.",
-    )
     footer = plural(count, "exercise")
     if routine.custom:
         footer += f" · {len(routine.custom)} custom"
     if routine.source_routine_id is not None:
         footer += " · saved copy"
     embed.set_footer(text=footer)
-    return embed
+    lines = [exercise_text(line, line.name.casefold() in custom) for line in routine.lines]
+    return fit_embed(embed, [Block(f"Exercises ({count})", lines, exercises_left_out)])
+
+
+def exercises_left_out(count: int) -> str:
+    more = plural(count, "more exercise", "more exercises")
+    return f"{more} left out here; `/routine export` shows the whole routine."
 
 
 REMOVED_TITLE = "A routine that was removed"
@@ -124,15 +86,11 @@ def post_view(routine_id: int, like_count: int, *, removed: bool = False) -> dis
     view, so it is stopped before sending (discord.py then doesn't keep it in memory)."""
     view = discord.ui.View(timeout=None)
     for label, style, custom_id in (
-        ("Save a copy", discord.ButtonStyle.primary, SAVE_ID),
-        ("Log it", discord.ButtonStyle.success, LOG_ID),
-        (f"Like ({like_count})", discord.ButtonStyle.secondary, LIKE_ID),
+        ("Save a copy", discord.ButtonStyle.primary, ids.routine_save(routine_id)),
+        ("Log it", discord.ButtonStyle.success, ids.routine_log(routine_id)),
+        (f"Like ({like_count})", discord.ButtonStyle.secondary, ids.routine_like(routine_id)),
     ):
-        view.add_item(
-            discord.ui.Button(
-                label=label, style=style, custom_id=custom_id.format(id=routine_id), disabled=removed
-            )
-        )
+        view.add_item(discord.ui.Button(label=label, style=style, custom_id=custom_id, disabled=removed))
     view.stop()
     return view
 
@@ -144,16 +102,18 @@ def custom_note(routine: Routine) -> str:
     parts = []
     for custom in routine.custom[:5]:
         hint = f" (did you mean {', '.join(custom.did_you_mean)}?)" if custom.did_you_mean else ""
-        parts.append(f"{quoted(custom.name)}{hint}")
+        parts.append(f"{inline_code(custom.name)}{hint}")
     more = f" and {len(routine.custom) - 5} more" if len(routine.custom) > 5 else ""
     return "Custom exercises (not in the built-in catalogue): " + ", ".join(parts) + more + "."
 
 
 def list_embed(title: str, page: Page[Routine], empty: str, *, show_author: bool) -> discord.Embed:
-    embed = discord.Embed(title=clip(title, 256), colour=COLOUR)
+    embed = discord.Embed(title=title, colour=COLOUR)
     if not page.items:
         embed.description = empty
-        return embed
+        return fit_embed(embed)
+    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'routine')}")
+    fields = []
     for routine in page.items:
         bits = [plural(len(routine.lines), "exercise"), f"👍 {routine.like_count}"]
         if show_author:
@@ -162,23 +122,20 @@ def list_embed(title: str, page: Page[Routine], empty: str, *, show_author: bool
             bits.append(tags_text(routine.tags))
         value = " · ".join(bits)
         if routine.post is not None:
-            value += f"\n[Open the post]({routine.post.url})"
+            value += f"\n[Open the post]({post_url(routine.post)})"
         elif routine.source_routine_id is not None:
             value += "\nsaved copy"
-        embed.add_field(name=clip(routine.name, 256), value=clip(value, FIELD_MAX), inline=False)
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {plural(page.total, 'routine')}")
-    return embed
+        fields.append(Field(routine.name, value))
+    return fit_embed(embed, fields)
 
 
 def export_message(routine: Routine) -> dict[str, Any]:
     """The notation in a code block; as a file too when it's longer than a message."""
     block = f"```\n{routine.notation}\n```"
-    header = f"{quoted(routine.name)} — copy this into `/routine import` to add it to a library:\n"
+    header = f"{inline_code(routine.name)} — copy this into `/routine import` to add it to a library:\n"
     if len(header) + len(block) <= CONTENT_MAX:
         return {"content": header + block}
-    embed = discord.Embed(
-        title=clip(routine.name, 256), description=clip(block, DESCRIPTION_MAX), colour=COLOUR
-    )
+    embed = fit_embed(discord.Embed(title=routine.name, description=block, colour=COLOUR))
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", routine.name).strip("-") or "routine"
     file = discord.File(io.BytesIO(routine.notation.encode()), filename=f"{safe[:60]}.txt")
     return {"content": header.rstrip(":\n") + " (also attached as a file):", "embed": embed, "file": file}

@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain.text import inline_code
 from bot.errors import UserFacingError
 from bot.services.routines import (
     EXAMPLE_NOTATION,
@@ -29,9 +30,9 @@ from bot.services.routines import (
     Routine,
     RoutineService,
     normalise_tag,
-    quoted,
 )
 from bot.ui import (
+    CONTENT_MAX,
     NO_MENTIONS,
     RepmateModal,
     RepmateView,
@@ -41,10 +42,12 @@ from bot.ui import (
     reply,
     run_component,
 )
+from cogs import ids
 from cogs.routine_embeds import (
     custom_note,
     export_message,
     list_embed,
+    post_url,
     post_view,
     removed_embed,
     routine_embed,
@@ -53,16 +56,6 @@ from cogs.routine_embeds import (
 Interaction = discord.Interaction[RepmateBot]
 
 log = logging.getLogger(__name__)
-
-SAVE_ID = "repmate:routine:save:{id}"
-LOG_ID = "repmate:routine:log:{id}"
-LIKE_ID = "repmate:routine:like:{id}"
-
-#: Discord's embed limits.
-DESCRIPTION_MAX = 4096
-EMBED_MAX = 6000
-FIELDS_MAX = 25
-CONTENT_MAX = 2000
 
 
 # -- modals -----------------------------------------------------------------------------------------
@@ -143,7 +136,7 @@ class RoutineModal(RepmateModal):
             )
             return
         verb = "Imported" if self.importing else "Saved"
-        content = f"{verb} {quoted(routine.name)} to your library. Share it with `/routine share`."
+        content = f"{verb} {inline_code(routine.name)} to your library. Share it with `/routine share`."
         note = custom_note(routine)
         if note:
             content += "\n" + note
@@ -229,16 +222,14 @@ async def send_page(
 
 class RoutinePostButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:routine:(?P<action>save|like):(?P<id>[0-9]{1,20})",
+    template=ids.ROUTINE_POST_PATTERN,
 ):
     """``Save a copy`` and ``Like`` on a shared routine, for whoever presses them."""
 
     def __init__(self, action: str, routine_id: int) -> None:
-        template = SAVE_ID if action == "save" else LIKE_ID
+        custom_id = ids.routine_save(routine_id) if action == "save" else ids.routine_like(routine_id)
         super().__init__(
-            discord.ui.Button(
-                label="Save a copy" if action == "save" else "Like", custom_id=template.format(id=routine_id)
-            )
+            discord.ui.Button(label="Save a copy" if action == "save" else "Like", custom_id=custom_id)
         )
         self.action = action
         self.routine_id = routine_id
@@ -260,7 +251,7 @@ class RoutinePostButton(
         )
         await reply(
             interaction,
-            f"Saved a copy to your library as {quoted(copy.name)}. "
+            f"Saved a copy to your library as {inline_code(copy.name)}. "
             f"Log it with `/log workout routine:{copy.name}` or see it with `/routine view`.",
         )
 
@@ -272,9 +263,11 @@ class RoutinePostButton(
         )
         await interaction.edit_original_response(view=post_view(self.routine_id, result.like_count))
         if result.liked:
-            text = f"You like {quoted(result.routine.name)} ({result.like_count} 👍). Press again to undo."
+            text = (
+                f"You like {inline_code(result.routine.name)} ({result.like_count} 👍). Press again to undo."
+            )
         else:
-            text = f"Like removed from {quoted(result.routine.name)} ({result.like_count} 👍)."
+            text = f"Like removed from {inline_code(result.routine.name)} ({result.like_count} 👍)."
         await reply(interaction, text)
 
 
@@ -332,7 +325,9 @@ class RoutinesCog(
         channel = await self._routines_channel(guild)
         existing = await self._live_post(routine)
         if existing is not None:
-            await reply(interaction, f"{quoted(routine.name)} is already shared.", view=jump_view(existing))
+            await reply(
+                interaction, f"{inline_code(routine.name)} is already shared.", view=jump_view(existing)
+            )
             return
         await self.bot.pacer.acquire()
         message = await channel.send(
@@ -345,7 +340,7 @@ class RoutinesCog(
         )
         await reply(
             interaction,
-            f"Shared {quoted(routine.name)} in {channel.mention}.",
+            f"Shared {inline_code(routine.name)} in {channel.mention}.",
             view=jump_view(message.jump_url),
         )
 
@@ -372,9 +367,9 @@ class RoutinesCog(
             except discord.NotFound:
                 pass
             except discord.HTTPException:
-                return post.url  # can't tell (no access right now): assume it's still there
+                return post_url(post)  # can't tell (no access right now): assume it's still there
             else:
-                return post.url
+                return post_url(post)
         await self.service.forget_share(routine)
         return None
 
@@ -386,7 +381,7 @@ class RoutinesCog(
         await interaction.response.defer(ephemeral=True, thinking=True)
         routine = await self.service.get_own(interaction.user.id, name)
         if routine.post is not None:
-            await reply(interaction, embed=routine_embed(routine), view=jump_view(routine.post.url))
+            await reply(interaction, embed=routine_embed(routine), view=jump_view(post_url(routine.post)))
         else:
             await reply(interaction, embed=routine_embed(routine))
 
@@ -472,7 +467,7 @@ class RoutinesCog(
                 False: " Its shared post was already gone.",
                 None: " Discord didn't let me update its shared post just now; its buttons no longer work.",
             }[edited]
-        await reply(interaction, f"Deleted {quoted(routine.name)}.{note}")
+        await reply(interaction, f"Deleted {inline_code(routine.name)}.{note}")
 
     async def _mark_removed(self, routine: Routine) -> bool | None:
         """True: the post now says removed; False: it is gone; None: Discord refused the edit."""

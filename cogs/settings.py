@@ -20,13 +20,13 @@ from bot.domain import localtime
 from bot.errors import NotAllowed
 from bot.services.settings import MemberSettings, TimezoneSet
 from bot.ui import COLOUR, reply, run_component
+from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
 
 QUIET_HOURS_FOOTER = (
     "Check-ins never arrive in your quiet hours. Daily reminders come at the time you set, even inside them."
 )
-ZONE_ID = "repmate:tz:{user}:{zone}"
 CHOICES_PER_ROW = 5
 
 
@@ -62,7 +62,7 @@ def zone_question_view(user_id: int, question: localtime.ZoneQuestion) -> discor
 
 class ZoneButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"repmate:tz:(?P<user>[0-9]{1,20}):(?P<zone>[A-Za-z0-9_+\-/]{1,70})",
+    template=ids.ZONE_PATTERN,
 ):
     """One answer to "which time zone did you mean?"."""
 
@@ -76,9 +76,7 @@ class ZoneButton(
         style: discord.ButtonStyle = discord.ButtonStyle.primary,
     ) -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label or zone, custom_id=ZONE_ID.format(user=user_id, zone=zone), row=row, style=style
-            )
+            discord.ui.Button(label=label or zone, custom_id=ids.zone(user_id, zone), row=row, style=style)
         )
         self.user_id = user_id
         self.zone = zone

@@ -46,13 +46,13 @@ from bot.ui import (
     clip,
     run_component,
 )
+from cogs import ids
 
 log = logging.getLogger(__name__)
 
 IDLE_TIMEOUT = 600.0
 """Seconds without a press before the check closes (TRIAGE.md §5: about 10 minutes)."""
 
-CUSTOM_ID_PREFIX = "repmate:triage:"
 COG_NAME = "Triage"
 
 ENDED_TEXT = "This check has ended — run `/shouldistop` again."
@@ -175,7 +175,7 @@ class TriageView(RepmateView):
 
     def custom_id(self) -> str:
         """A new id for one item of one screen; opaque, so it never reveals an answer."""
-        return f"{CUSTOM_ID_PREFIX}{self.owner_id}:{self.token}:{secrets.token_hex(4)}"
+        return ids.triage(self.owner_id, self.token, secrets.token_hex(4))
 
     def has_component(self, custom_id: str) -> bool:
         return any(getattr(item, "custom_id", None) == custom_id for item in self.children)
@@ -352,7 +352,7 @@ class TriageView(RepmateView):
 # -- presses that no open check handles ---------------------------------------------------------
 
 
-class EndedTriageItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"repmate:triage:(?P<rest>.*)"):
+class EndedTriageItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=ids.TRIAGE_ANY_PATTERN):
     """Answers any triage component no open check claims, so an old button never fails.
 
     discord.py offers every press to both the open views and the dynamic items, so this
@@ -430,7 +430,7 @@ class TriageCog(commands.Cog, name=COG_NAME):
             return
         data = cast("dict[str, Any]", interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
-        if not custom_id.startswith(CUSTOM_ID_PREFIX):
+        if not custom_id.startswith(ids.TRIAGE_PREFIX):
             return
         shown = {
             getattr(child, "custom_id", None)

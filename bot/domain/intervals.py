@@ -33,6 +33,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
+from bot.domain.durations import (
+    MINUTE_WORDS,
+    UNIT_WORDS,
+    DurationError,
+    describe_duration,
+    format_clock,
+    format_duration,
+    read_duration,
+)
+from bot.domain.text import code_safe
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_LABEL_LENGTH",
@@ -52,14 +63,10 @@ __all__ = [
     "Repeat",
     "Segment",
     "describe",
-    "describe_duration",
     "expand",
-    "format_clock",
-    "format_duration",
     "format_program",
     "next_change_offset",
     "parse",
-    "parse_duration",
     "phase_at",
     "phase_kind",
     "total_seconds",
@@ -90,17 +97,12 @@ EXAMPLE_SEQUENCE: Final = "60s warmup, tabata, 120s cooldown"
 
 _LABEL_PUNCTUATION: Final = frozenset("-'’/.&+")
 
-_UNIT_RANK: Final = {"h": 3, "m": 2, "s": 1}
-_UNIT_SECONDS: Final = {"h": 3600, "m": 60, "s": 1}
-_UNITS = r"hours|hour|hrs|hr|h|minutes|minute|mins|min|m|seconds|second|secs|sec|s"
-_PART_RE: Final = re.compile(rf"([0-9]+)({_UNITS})(?![^\W\d_])", re.IGNORECASE)
-_CLOCK_RE: Final = re.compile(r"([0-9]+):([0-9]*)(?::([0-9]*))?")
 _NUMBER_RE: Final = re.compile(r"[0-9]+")
 _REPEAT_RE: Final = re.compile(r"([0-9]+)\s*[x×]", re.IGNORECASE)
 _WORD_RE: Final = re.compile(r"[^\W\d_]+")
-_MINUTES_UNIT_RE: Final = re.compile(r"\s*(?:minutes|minute|mins|min|m)(?![^\W\d_])", re.IGNORECASE)
+_MINUTES_UNIT_RE: Final = re.compile(rf"\s*(?:{MINUTE_WORDS})(?![^\W\d_])", re.IGNORECASE)
 # A word inside a label that is really the next phase's duration or repeat: a comma is missing.
-_DURATION_WORD_RE: Final = re.compile(rf"(?:[0-9]+(?:{_UNITS}))+|[0-9]+:[0-9:]*", re.IGNORECASE)
+_DURATION_WORD_RE: Final = re.compile(rf"(?:[0-9]+(?:{UNIT_WORDS}))+|[0-9]+:[0-9:]*", re.IGNORECASE)
 _REPEAT_WORD_RE: Final = re.compile(r"[0-9]+[x×]", re.IGNORECASE)
 
 
@@ -120,7 +122,7 @@ class IntervalNotationError(ValueError):
     def __str__(self) -> str:
         if not self.text:
             return f"At position {self.position}: {self.message}"
-        return f"At position {self.position} in `{_show(self.text)}`: {self.message}"
+        return f"At position {self.position} in `{code_safe(self.text, 100, columns=True)}`: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -228,60 +230,6 @@ def phase_kind(label: str) -> PhaseKind:
 
 
 # ---------------------------------------------------------------------------------------
-# Durations and clocks
-# ---------------------------------------------------------------------------------------
-
-
-def format_duration(seconds: int) -> str:
-    """Canonical notation for a duration (`20s`, `1m`, `1m30s`, `1h5s`), as `parse` reads it."""
-    if seconds <= 0:
-        return "0s"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
-    return "".join(parts)
-
-
-def describe_duration(seconds: int) -> str:
-    """A duration for reading (`20 s`, `1 min 30 s`, `1 h 5 min`), used in descriptions."""
-    if seconds <= 0:
-        return "0 s"
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{secs} s" if secs else ""]
-    return " ".join(part for part in parts if part)
-
-
-def format_clock(seconds: int) -> str:
-    """A stopwatch reading: `4:00`, `18:32`, `1:02:03` (hours appear only when needed)."""
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
-
-
-def parse_duration(text: str) -> int:
-    """Seconds in a lone duration such as `90s`, `1m30s`, `2:30` or `1:02:03`.
-
-    Shared with result parsing (for-time results) so both read times the same way.
-    Raises IntervalNotationError for anything else, including trailing text.
-    """
-    parser = _Parser(text, suggest=False)
-    parser.skip_ws()
-    if parser.at_end():
-        raise parser.error(parser.i, "expected a duration, e.g. `1m30s` or `2:30`.")
-    if not text[parser.i].isdigit() or not text[parser.i].isascii():
-        raise parser.error(parser.i, "expected a duration starting with a number, e.g. `1m30s` or `2:30`.")
-    seconds = parser.duration()
-    parser.skip_ws()
-    if not parser.at_end():
-        raise parser.error(parser.i, "expected nothing after the duration, e.g. `1m30s` or `2:30`.")
-    return seconds
-
-
-# ---------------------------------------------------------------------------------------
 # Parsing
 # ---------------------------------------------------------------------------------------
 
@@ -298,22 +246,6 @@ class _Item:
     phases: int
     preset: ProgramKind | None = None
     minutes: int | None = None
-
-
-def _show(text: str, limit: int = 100) -> str:
-    """The member's text for an error message, character for character so positions line up."""
-    shown = "".join(" " if char.isspace() else "'" if char == "`" else char for char in text)
-    if len(shown) > limit:
-        return shown[: limit - 1] + "…"
-    return shown
-
-
-def _quote(text: str, limit: int) -> str:
-    """Text safe to put between backticks in a message, shortened when long."""
-    flat = " ".join(text.replace("`", "'").split())
-    if len(flat) > limit:
-        return flat[: limit - 1] + "…"
-    return flat
 
 
 class _Parser:
@@ -357,7 +289,9 @@ class _Parser:
         number = _NUMBER_RE.match(self.text, index)
         if word and number and word.group().lower().endswith("m") and int(number.group()) >= 100:
             hint = " (inside a label, write distances with a space, like `200 m`)"
-        return self.error(index, f"expected {expected} after `{_quote(after, 30)}`{hint}, e.g. `{example}`.")
+        return self.error(
+            index, f"expected {expected} after `{code_safe(after, 30)}`{hint}, e.g. `{example}`."
+        )
 
     # -- grammar ---------------------------------------------------------------------
 
@@ -446,7 +380,7 @@ class _Parser:
             raise self.error(start, f"a `(` needs a repeat count before it, e.g. `{EXAMPLE_REPEAT}`.")
         raise self.error(
             start,
-            f"`{_quote(char, 5)}` can't start a phase; a phase starts with its duration, e.g. `20s work`.",
+            f"`{code_safe(char, 5)}` can't start a phase; a phase starts with its duration, e.g. `20s work`.",
         )
 
     def repeat(self, match: re.Match[str], depth: int) -> _Item:
@@ -483,61 +417,11 @@ class _Parser:
         return _Item(Segment(seconds, label), seconds, 1)
 
     def duration(self) -> int:
-        """Read a duration at the cursor: `2:30`, `1:02:03`, or unit parts like `1h5m`, `1m 30s`."""
-        start = self.i
-        clock = _CLOCK_RE.match(self.text, self.i)
-        if clock:
-            return self.clock(clock)
-        total = 0
-        rank = 4
-        while True:
-            part = _PART_RE.match(self.text, self.i)
-            if part is None:
-                break
-            unit = part.group(2)[0].lower()
-            if _UNIT_RANK[unit] >= rank:
-                raise self.error(part.start(), "write each unit once, largest first, e.g. `1m30s` or `1h5m`.")
-            rank = _UNIT_RANK[unit]
-            total += int(part.group(1)) * _UNIT_SECONDS[unit]
-            self.i = part.end()
-            # `1m 30s` continues the duration; anything else after a space is the label.
-            after_space = self.i
-            while after_space < len(self.text) and self.text[after_space].isspace():
-                after_space += 1
-            following = _PART_RE.match(self.text, after_space)
-            if after_space == self.i or following is None:
-                continue
-            if _UNIT_RANK[following.group(2)[0].lower()] < rank:
-                self.i = after_space
-        if self.i == start:
-            number = _NUMBER_RE.match(self.text, start)
-            assert number is not None  # the caller saw a digit here
-            digits = number.group()
-            shown = digits if 1 <= int(digits) <= MAX_TOTAL_SECONDS else "30"
-            raise self.error(
-                number.end(),
-                f"expected a unit right after `{_quote(digits, 10)}` (s, m or h), e.g. `{shown}s`.",
-            )
-        return total
-
-    def clock(self, match: re.Match[str]) -> int:
-        start = match.start()
-        first, second, third = match.group(1), match.group(2), match.group(3)
-        bad = (
-            "write a clock time as m:ss or h:mm:ss with minutes and seconds under 60, "
-            "e.g. `2:30` or `1:02:03`."
-        )
-        if third is None:
-            if len(second) != 2 or int(second) >= 60:
-                raise self.error(start, bad)
-            seconds = int(first) * 60 + int(second)
-        else:
-            if len(second) != 2 or len(third) != 2 or int(second) >= 60 or int(third) >= 60:
-                raise self.error(start, bad)
-            seconds = int(first) * 3600 + int(second) * 60 + int(third)
-        self.i = match.end()
-        if self.peek() == ":":
-            raise self.error(start, bad)
+        """Read a duration at the cursor (see :func:`bot.domain.durations.read_duration`)."""
+        try:
+            seconds, self.i = read_duration(self.text, self.i)
+        except DurationError as err:
+            raise self.error(err.index, err.message) from None
         return seconds
 
     def label(self, duration_text: str, in_parens: bool) -> str:
@@ -545,7 +429,7 @@ class _Parser:
         if char and not char.isspace() and char not in ",)(":
             raise self.error(
                 self.i,
-                f"expected a space between `{_quote(duration_text, 12)}` and the label, e.g. `20s work`.",
+                f"expected a space between `{code_safe(duration_text, 12)}` and the label, e.g. `20s work`.",
             )
         end = self.i
         while end < len(self.text) and self.text[end] not in ",()":
@@ -561,7 +445,7 @@ class _Parser:
                     raise self.error(
                         index + position,
                         "a label uses letters, digits, spaces and - ' / . & + only, "
-                        f"not `{_quote(char, 3)}`; e.g. `30s push-up`.",
+                        f"not `{code_safe(char, 3)}`; e.g. `30s push-up`.",
                     )
             previous = word
         if end < len(self.text) and self.text[end] == "(":
@@ -614,7 +498,7 @@ class _Parser:
                 self.i = cap_word.end()
             minutes = self.preset_minutes("fortime cap", "fortime cap 20")
             return _Item(Segment(minutes * 60, FORTIME_LABEL), minutes * 60, 1, "fortime", minutes)
-        shown = _quote(word, 20)
+        shown = code_safe(word, 20)
         example_label = shown if len(shown) <= 20 and "…" not in shown else "work"
         raise self.error(
             start,

@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.domain.text import code_safe
+
 __all__ = [
     "ALL_DAYS",
     "DEFAULT_QUIET_HOURS",
@@ -62,10 +64,8 @@ class TimeInputError(ValueError):
     """
 
 
-def _echo(text: str, limit: int = 40) -> str:
-    """Member text made safe to show inside inline code in an error message."""
-    cleaned = " ".join(text.replace("`", "'").split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+#: How much of what the member typed an error message echoes back.
+ECHO_MAX = 40
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -199,7 +199,7 @@ def parse_zone(name: str) -> ZoneInfo:
     key = _fold(name)
     canonical = _zone_index().get(key) or _unique_place(key)
     if canonical is None:
-        message = f"Unknown time zone `{_echo(name)}`. {_ZONE_EXAMPLE}"
+        message = f"Unknown time zone `{code_safe(name, ECHO_MAX)}`. {_ZONE_EXAMPLE}"
         close = zone_suggestions(name, limit=3) or _close_zones(key)
         if close:
             message += " Did you mean " + ", ".join(f"`{z}`" for z in close) + "?"
@@ -494,11 +494,11 @@ def _question(
     loadable = set(_zone_index().values())
     places = [zone for zone in dict.fromkeys(choices) if zone in loadable][:QUESTION_CHOICES]
     keep = label if label in loadable else _etc_zone(offset) if offset is not None else None
-    shown = f"`{_echo(typed)}`"
+    shown = f"`{code_safe(typed, ECHO_MAX)}`"
     keep_label: str | None = None
     if keep is None:
         if not places:
-            raise TimeInputError(f"No time zone matches `{_echo(typed)}`. {_ZONE_EXAMPLE}")
+            raise TimeInputError(f"No time zone matches `{code_safe(typed, ECHO_MAX)}`. {_ZONE_EXAMPLE}")
         meaning = "can mean more than one time zone" if len(places) > 1 else "is not a place"
         explanation = f"{shown} {meaning}. Pick where you are:"
     elif _has_dst(ZoneInfo(keep), now):
@@ -516,7 +516,7 @@ def _question(
             f"{shown} is {what}: it never changes for daylight saving. Where clocks change in "
             "spring and autumn, reminders would come an hour off for half the year. Pick where you are:"
         )
-    return ZoneQuestion(_echo(typed), explanation, tuple(places), keep, keep_label)
+    return ZoneQuestion(code_safe(typed, ECHO_MAX), explanation, tuple(places), keep, keep_label)
 
 
 def resolve_zone(name: str, now: datetime) -> ZoneAnswer | ZoneQuestion:
@@ -619,7 +619,7 @@ def parse_hhmm(text: str) -> time:
     raw = text.strip().lower() if text else ""
     if not raw:
         raise TimeInputError(f"Please give a time. {_TIME_EXAMPLE}")
-    shown = _echo(text)
+    shown = code_safe(text, ECHO_MAX)
     if match := _HHMM.fullmatch(raw):
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour > 23:
@@ -678,8 +678,8 @@ _DAYS_EXAMPLE = "Use day names or ranges, e.g. `mon-fri`, `mon,wed,fri`, `weeken
 def _day(token: str, whole: str) -> int:
     day = _DAY_NAMES.get(token.rstrip("."))
     if day is None:
-        where = f" in `{_echo(whole)}`" if token != whole.strip().lower() else ""
-        raise TimeInputError(f"Unknown day `{_echo(token)}`{where}. {_DAYS_EXAMPLE}")
+        where = f" in `{code_safe(whole, ECHO_MAX)}`" if token != whole.strip().lower() else ""
+        raise TimeInputError(f"Unknown day `{code_safe(token, ECHO_MAX)}`{where}. {_DAYS_EXAMPLE}")
     return day
 
 
@@ -704,7 +704,7 @@ def parse_days(text: str) -> frozenset[int]:
             parts = token.split("-")
             if len(parts) != 2 or not all(parts):
                 raise TimeInputError(
-                    f"`{_echo(token)}` is not a day range. Write a range as `mon-fri` "
+                    f"`{code_safe(token, ECHO_MAX)}` is not a day range. Write a range as `mon-fri` "
                     "(one that wraps past Sunday, like `sat-mon`, works too)."
                 )
             first, last = _day(parts[0], text), _day(parts[1], text)

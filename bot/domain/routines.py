@@ -61,6 +61,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from bot.domain.durations import duration_regex, format_duration, matched_seconds
+from bot.domain.text import code_safe
 from bot.domain.units import lb_to_kg
 
 __all__ = [
@@ -88,7 +90,6 @@ __all__ = [
     "RoutineNotationError",
     "Weight",
     "WeightUnit",
-    "format_duration",
     "format_line",
     "format_load",
     "format_reps",
@@ -420,7 +421,7 @@ def format_line(line: ExerciseLine) -> str:
     if line.rpe is not None:
         parts.append(f"RPE {_format_number(line.rpe)}")
     if line.rest_s is not None:
-        parts.append(f"rest {format_duration(line.rest_s)}")
+        parts.append(f"rest {format_duration(line.rest_s, hours=False)}")
     return " ".join(parts)
 
 
@@ -433,7 +434,7 @@ def format_reps(reps: Reps) -> str:
     if reps.kind == "amrap":
         return "AMRAP"
     assert reps.seconds is not None
-    return format_duration(reps.seconds)
+    return format_duration(reps.seconds, hours=False)
 
 
 def format_load(load: Load) -> str:
@@ -445,16 +446,6 @@ def format_load(load: Load) -> str:
     if load.extra is None:
         return "bw"
     return f"bw+{format_load(load.extra)}"
-
-
-def format_duration(seconds: int) -> str:
-    """A duration in the notation's shortest form: ``45s``, ``2m``, ``1m30s``."""
-    minutes, rest = divmod(seconds, 60)
-    if minutes == 0:
-        return f"{rest}s"
-    if rest == 0:
-        return f"{minutes}m"
-    return f"{minutes}m{rest}s"
 
 
 def volume_kg(line: ExerciseLine, bodyweight_kg: float | None = None) -> float | None:
@@ -523,20 +514,10 @@ _NUM = r"[0-9]+(?:\.[0-9]+|,[0-9]{1,2}(?![0-9]))?"
 _WEIGHT_UNITS = r"kilograms?|kilos?|kgs?|pounds?|lbs?"
 
 
-def _duration_pattern(prefix: str) -> str:
-    """A duration regex whose groups are prefixed, so it can appear twice in one pattern."""
-    p = prefix
-    return (
-        rf"(?:(?P<{p}mm>[0-9]+):(?P<{p}ss>[0-5][0-9])"
-        rf"|(?P<{p}m>[0-9]+)\s*(?:minutes?|mins?|m)(?:\s*(?P<{p}ms>[0-9]+)\s*(?:seconds?|secs?|s))?"
-        rf"|(?P<{p}s>[0-9]+)\s*(?:seconds?|secs?|s))"
-    )
-
-
 # The sets token must start a word, so "Row3x5" is a name, not "Row" + "3x5".
 _SETS_RE = re.compile(r"(?<!\S)([0-9]+)\s*[xX×]")
 _REPS_RE = re.compile(
-    rf"(?:(?P<amrap>amrap|max)|{_duration_pattern('d')}"
+    rf"(?:(?P<amrap>amrap|max)|{duration_regex('d')}"
     rf"|(?P<lo>[0-9]+)\s*[-–]\s*(?P<hi>[0-9]+)|(?P<n>[0-9]+)){_BOUND}",
     re.IGNORECASE,
 )
@@ -551,7 +532,7 @@ _BW_PLUS_BARE_RE = re.compile(rf"(?:{_BW})\s*\+\s*(?P<xnum>{_NUM}){_BOUND}", re.
 _BARE_NUMBER_RE = re.compile(rf"(?P<num>{_NUM}){_BOUND}")
 _RPE_RE = re.compile(rf"rpe\s*[:=]?\s*(?P<rpe>{_NUM}){_BOUND}", re.IGNORECASE)
 _RPE_WORD_RE = re.compile(r"rpe(?![^\s,;@:=0-9.])", re.IGNORECASE)
-_REST_RE = re.compile(rf"rest\s*[:=]?\s*{_duration_pattern('r')}{_BOUND}", re.IGNORECASE)
+_REST_RE = re.compile(rf"rest\s*[:=]?\s*{duration_regex('r')}{_BOUND}", re.IGNORECASE)
 _REST_WORD_RE = re.compile(r"rest(?![^\s,;@:=0-9])", re.IGNORECASE)
 _SEPARATORS_RE = re.compile(r"[\s,;]*")
 _SPACES_RE = re.compile(r"\s*")
@@ -695,11 +676,11 @@ def _parse_reps(body: str, pos: int, sets_text: str, draft: _Draft) -> tuple[Rep
                 f"(got {_quote(match.group(0), 16)}), e.g. `{draft.example(reps='8-10')}`.",
             )
         return Reps.range(low, high), match.end()
-    seconds = _duration_seconds(match, "d")
+    seconds = matched_seconds(match, "d")
     if not MIN_DURATION_S <= seconds <= MAX_DURATION_S:
         raise _Fail(
             pos,
-            f"a timed set lasts from 1s to {format_duration(MAX_DURATION_S)} "
+            f"a timed set lasts from 1s to {format_duration(MAX_DURATION_S, hours=False)} "
             f"(got {_quote(match.group(0), 16)}), e.g. `{draft.example(reps='45s')}`.",
         )
     return Reps.timed(seconds), match.end()
@@ -871,24 +852,15 @@ def _read_rest(body: str, pos: int, draft: _Draft) -> tuple[int, int]:
             f"expected a time after `rest`, e.g. `{draft.example(rest='rest 90s')}`, "
             f"`{draft.example(rest='rest 2m')}` or `{draft.example(rest='rest 1m30s')}`.",
         )
-    seconds = _duration_seconds(match, "r")
+    seconds = matched_seconds(match, "r")
     if not MIN_DURATION_S <= seconds <= MAX_DURATION_S:
         raise _Fail(
             pos,
-            f"rest lasts from 1s to {format_duration(MAX_DURATION_S)} "
+            f"rest lasts from 1s to {format_duration(MAX_DURATION_S, hours=False)} "
             f"(got {_quote(match.group(0), 16)}), e.g. `{draft.example(rest='rest 2m')}`.",
         )
-    draft.rest = f"rest {format_duration(seconds)}"
+    draft.rest = f"rest {format_duration(seconds, hours=False)}"
     return seconds, match.end()
-
-
-def _duration_seconds(match: re.Match[str], prefix: str) -> int:
-    if match[f"{prefix}mm"] is not None:
-        return _to_int(match[f"{prefix}mm"]) * 60 + _to_int(match[f"{prefix}ss"])
-    if match[f"{prefix}m"] is not None:
-        seconds = match[f"{prefix}ms"]
-        return _to_int(match[f"{prefix}m"]) * 60 + (_to_int(seconds) if seconds is not None else 0)
-    return _to_int(match[f"{prefix}s"])
 
 
 # --- superset checks ---------------------------------------------------------------
@@ -994,11 +966,8 @@ def _collapse_spaces(text: str) -> str:
 
 
 def _quote(text: str, limit: int = 60) -> str:
-    """Text safe to show inside inline code: printable, no backticks, bounded length."""
-    cleaned = "".join(
-        " " if ch.isspace() else ("'" if ch == "`" else (ch if ch.isprintable() else "\ufffd")) for ch in text
-    )
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+    """The member's text inside inline code, column for column (an error points at a position)."""
+    return code_safe(text, limit, columns=True)
 
 
 def _skip(pattern: re.Pattern[str], body: str, pos: int) -> int:

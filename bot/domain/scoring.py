@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from bot.domain.intervals import IntervalNotationError, Program, format_clock, parse_duration
-from bot.domain.text import plural
+from bot.domain.durations import DurationError, format_clock, parse_duration
+from bot.domain.intervals import Program
+from bot.domain.text import code_safe, plural
 
 __all__ = [
     "MAX_REPS",
@@ -146,12 +147,6 @@ def _result(kind: ScoringKind, value: int) -> Result:
     return Result(kind, value, display_value(kind, value))
 
 
-def _shown(text: str) -> str:
-    """The member's text, safe inside backticks and short enough for a reply."""
-    flat = " ".join(text.replace("`", "'").split())
-    return flat if len(flat) <= 30 else flat[:29] + "…"
-
-
 _COUNT_RE: Final = re.compile(r"([0-9]+)(?:\s*([a-z]+))?", re.IGNORECASE)
 _ROUNDS_REPS_RE: Final = re.compile(r"([0-9]+)\s*\+\s*([0-9]+)")
 
@@ -187,7 +182,7 @@ def parse_result(kind: ScoringKind, text: str, *, program: Program | None = None
     stopped by the cap logs the cap itself). Raises ResultError with an example.
     """
     raw = text.strip()
-    shown = _shown(raw)
+    shown = code_safe(raw, 30)
     if kind is ScoringKind.REPS:
         return _parse_reps(raw, shown)
     if kind is ScoringKind.ROUNDS:
@@ -266,7 +261,7 @@ def _parse_time(raw: str, shown: str, cap_s: int | None) -> Result:
         raise ResultError(kind, f"No result given. {expected}")
     try:
         seconds = parse_duration(raw)
-    except IntervalNotationError:
+    except DurationError:
         raise ResultError(kind, f"`{shown}` isn't a time. {expected}") from None
     if seconds < 1:
         raise ResultError(kind, f"`{shown}` is no time at all. {expected}")

@@ -14,7 +14,6 @@ so the rules live (and are tested) here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -31,7 +30,8 @@ from bot.db.repositories.challenges import (
     Standing,
 )
 from bot.domain import localtime
-from bot.domain.intervals import Program, format_clock, format_program, parse
+from bot.domain.durations import format_clock
+from bot.domain.intervals import Program, format_program, parse
 from bot.domain.scoring import (
     PodiumPlace,
     RankedEntry,
@@ -44,6 +44,7 @@ from bot.domain.scoring import (
     parse_result,
     podium,
 )
+from bot.domain.text import NameRules, clean_name, code_safe, inline_code, name_key
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Settled
@@ -56,6 +57,7 @@ Status = Literal["upcoming", "running", "ended"]
 START_KIND = "challenge_start"
 END_KIND = "challenge_end"
 NAME_MAX = 60
+NAME_RULES = NameRules("challenge", NAME_MAX, example="`Spring Tabata 2026`")
 MAX_LENGTH = timedelta(days=90)
 #: How far ahead a challenge may be scheduled.
 MAX_LEAD = timedelta(days=365)
@@ -219,32 +221,6 @@ class Overview:
 # -- input ----------------------------------------------------------------------------------------
 
 
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def shown(text: str, limit: int = NAME_MAX) -> str:
-    """Member text inside backticks in a reply: no breaking out, no wall of text."""
-    flat = " ".join(text.replace("`", "'").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def clean_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    example = "`Spring Tabata 2026`"
-    if not name:
-        raise UserFacingError("The challenge needs a name.", example=example)
-    if len(name) > NAME_MAX:
-        raise UserFacingError(
-            f"The name is {len(name)} characters; the limit is {NAME_MAX}.", example=example
-        )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
-        raise UserFacingError("The name contains invisible characters.", example=example)
-    if "`" in name:
-        raise UserFacingError("The name can't contain backticks.", example=example)
-    return name
-
-
 def parse_when(text: str, zone: ZoneInfo, now: datetime, *, what: str) -> datetime:
     """``YYYY-MM-DD HH:MM`` on the member's wall clock (or ``now``) as a UTC instant."""
     raw = " ".join(text.strip().split())
@@ -257,16 +233,16 @@ def parse_when(text: str, zone: ZoneInfo, now: datetime, *, what: str) -> dateti
     parts = raw.replace("T", " ").split(" ")
     day_match = _DAY_RE.fullmatch(parts[0])
     if len(parts) != 2 or day_match is None:
-        raise UserFacingError(f"`{shown(raw, 30)}` isn't a date and time. {expected}")
+        raise UserFacingError(f"{inline_code(raw, 30)} isn't a date and time. {expected}")
     try:
         day = date(int(day_match[1]), int(day_match[2]), int(day_match[3]))
     except ValueError:
-        raise UserFacingError(f"`{shown(raw, 30)}` doesn't have a real date. {expected}") from None
+        raise UserFacingError(f"{inline_code(raw, 30)} doesn't have a real date. {expected}") from None
     try:
         at = localtime.parse_hhmm(parts[1])
     except localtime.TimeInputError:
         raise UserFacingError(
-            f"`{shown(raw, 30)}` doesn't have a time of day I can read. {expected}"
+            f"{inline_code(raw, 30)} doesn't have a time of day I can read. {expected}"
         ) from None
     return localtime.local_to_utc(day, time(at.hour, at.minute), zone)
 
@@ -284,7 +260,7 @@ def parse_scoring(value: str | None, program: Program) -> ScoringKind:
     except ValueError:
         options = ", ".join(f"`{k.value}`" for k in ScoringKind)
         raise UserFacingError(
-            f"`{shown(value, 20)}` isn't a scoring; the options are {options}.",
+            f"{inline_code(value, 20)} isn't a scoring; the options are {options}.",
             example="`scoring:rounds_reps`",
         ) from None
 
@@ -355,7 +331,9 @@ class ChallengeService:
                 guild_id, " ".join(name.split())[:NAME_MAX], now=self.clock(), limit=1
             )
             hint = f"`/challenge {command} name:{close[0]}`" if close else "`/challenge list` shows them"
-            raise NotFound(f"There's no challenge called `{shown(name)}` in this server.", example=hint)
+            raise NotFound(
+                f"There's no challenge called {inline_code(name, NAME_MAX)} in this server.", example=hint
+            )
         return _challenge(row)
 
     async def names(
@@ -410,7 +388,7 @@ class ChallengeService:
     ) -> Challenge:
         """Validate everything, store the challenge and schedule its announcements."""
         await self.ensure_can_create(guild_id, actor)
-        clean = clean_name(name)
+        clean = clean_name(name, NAME_RULES)
         parsed = read_program(program)
         kind = parse_scoring(scoring, parsed)
         now = self.clock()
@@ -441,9 +419,9 @@ class ChallengeService:
         )
         if row is None:
             raise UserFacingError(
-                f"This server already has a challenge called `{shown(clean)}` (names stay taken after a "
+                f"This server already has a challenge called {inline_code(clean)} (names stay taken after a "
                 "challenge ends, so its results can still be found). Pick another name.",
-                example=f"`{shown(clean, NAME_MAX - 6)} {localtime.local_date(starts_at, zone).year}`",
+                example=f"`{code_safe(clean, NAME_MAX - 6)} {localtime.local_date(starts_at, zone).year}`",
             )
         try:
             await self._schedule(row)
@@ -507,8 +485,8 @@ class ChallengeService:
     def _refuse_if_ended(self, challenge: Challenge, now: datetime, doing: str) -> None:
         if challenge.status(now) == "ended":
             raise UserFacingError(
-                f"`{shown(challenge.name)}` has ended, so you can't {doing} any more; its results are posted "
-                f"in <#{challenge.channel_id}>.",
+                f"{inline_code(challenge.name)} has ended, so you can't {doing} any more; its results are "
+                f"posted in <#{challenge.channel_id}>.",
                 example=f"`/challenge leaderboard name:{challenge.name}`",
             )
 
@@ -530,7 +508,7 @@ class ChallengeService:
         removed = await self.repo.leave(challenge.id, user_id)
         if removed is None:
             raise UserFacingError(
-                f"You haven't joined `{shown(challenge.name)}`, so there's nothing to leave.",
+                f"You haven't joined {inline_code(challenge.name)}, so there's nothing to leave.",
                 example="`/challenge list` shows the challenges you're in",
             )
         return Left(challenge, removed)
@@ -546,7 +524,7 @@ class ChallengeService:
         status = challenge.status(now)
         if status == "upcoming":
             raise UserFacingError(
-                f"`{shown(challenge.name)}` hasn't started yet; results count from "
+                f"{inline_code(challenge.name)} hasn't started yet; results count from "
                 f"<t:{int(challenge.starts_at.timestamp())}:f>.",
                 example=f"`/challenge join name:{challenge.name}` now, and log once it starts",
             )
@@ -554,7 +532,7 @@ class ChallengeService:
         participant = await self.repo.participant(challenge.id, user_id)
         if participant is None:
             raise UserFacingError(
-                f"You haven't joined `{shown(challenge.name)}` yet; join it first, then log.",
+                f"You haven't joined {inline_code(challenge.name)} yet; join it first, then log.",
                 example=f"`/challenge join name:{challenge.name}`",
             )
         if participant.entry_count >= MAX_ENTRIES_PER_MEMBER:
@@ -572,7 +550,7 @@ class ChallengeService:
         )
         if recorded is None:  # left the challenge between the check and the write
             raise UserFacingError(
-                f"You're no longer in `{shown(challenge.name)}`, so nothing was logged.",
+                f"You're no longer in {inline_code(challenge.name)}, so nothing was logged.",
                 example=f"`/challenge join name:{challenge.name}`",
             )
         row, before = recorded
@@ -654,15 +632,16 @@ class ChallengeService:
         challenge = await self.by_name(guild_id, name, command="end")
         if not actor.is_admin and actor.user_id != challenge.creator_id:
             raise NotAllowed(
-                f"Only <@{challenge.creator_id}>, who created `{shown(challenge.name)}`, or an admin (Manage "
-                "Server) can end it.",
+                f"Only <@{challenge.creator_id}>, who created {inline_code(challenge.name)}, or an admin "
+                "(Manage Server) can end it.",
                 example=f"`/challenge leaderboard name:{challenge.name}` shows how it stands",
             )
         now = self.clock()
         status = challenge.status(now)
         if status == "ended":
             raise UserFacingError(
-                f"`{shown(challenge.name)}` has already ended; its results are in <#{challenge.channel_id}>.",
+                f"{inline_code(challenge.name)} has already ended; its results are in "
+                f"<#{challenge.channel_id}>.",
                 example=f"`/challenge leaderboard name:{challenge.name}`",
             )
         if status == "upcoming":
@@ -672,7 +651,7 @@ class ChallengeService:
             return Ended(challenge, cancelled=True)
         if not await self.repo.end_now(challenge.id, now):
             raise UserFacingError(
-                f"`{shown(challenge.name)}` has just ended by itself; its results are on their way.",
+                f"{inline_code(challenge.name)} has just ended by itself; its results are on their way.",
                 example=f"`/challenge leaderboard name:{challenge.name}`",
             )
         delivery = await self.deliveries.repo.get_by_key(end_key(challenge.id))

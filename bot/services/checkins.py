@@ -46,6 +46,16 @@ class RatingResult:
     hours_since: float | None
 
 
+@dataclass(frozen=True)
+class TriageHint:
+    """What the "Should I stop?" check opened from a check-in starts with."""
+
+    #: Hours since the workout, so the check skips asking; None when unknown.
+    hours: float | None
+    #: The server whose emergency number and clinician apply; None for the defaults.
+    guild_id: int | None
+
+
 def checkin_key(user_id: int, day: object) -> str:
     return f"checkin:{user_id}:{day}"
 
@@ -229,6 +239,21 @@ class CheckinService:
         if rating.hours_after is None:
             return None
         return rating.hours_after + max(0.0, (self.clock() - rating.rated_at).total_seconds() / 3600)
+
+    async def checkin_triage_hint(self, delivery_id: int, user_id: int) -> TriageHint:
+        """The check-in's ``Something feels wrong``: hours since its workout and its server.
+
+        Only the member it was sent to may press it. A check-in that is gone (answered
+        long ago, or deleted with the member's data) still opens the check, which then
+        asks for the time itself.
+        """
+        delivery = await self.deliveries.get(delivery_id)
+        if delivery is None:
+            return TriageHint(None, None)
+        if delivery.user_id not in (None, user_id):
+            raise NotAllowed("Only the member this check-in is for can use its buttons.")
+        hours = max(0.0, (self.clock() - self.workout_at(delivery)).total_seconds() / 3600)
+        return TriageHint(hours, delivery.guild_id)
 
     @staticmethod
     def _check_level(level: int) -> int:

@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 from bot.db.repositories.plans import PlanRepo, PlanRow
 from bot.domain import localtime
 from bot.domain.exercises import EQUIPMENT, MUSCLES, Catalogue, Exercise, default_catalogue, normalise_name
+from bot.domain.text import inline_code
 from bot.errors import NotFound, UserFacingError
-from bot.services.routines import Page, RoutineService, quoted
+from bot.services.routines import Page, RoutineService
 from bot.services.settings import MemberSettingsService
 
 Clock = Callable[[], datetime]
@@ -57,9 +58,8 @@ def parse_weekday(day: str | int) -> int:
         for index, name in enumerate(DAY_NAMES):
             if name.casefold().startswith(word):
                 return index
-    shown = " ".join(day.split()).replace("`", "'")[:20] or " "
     raise UserFacingError(
-        f"`{shown}` isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun.",
+        f"{inline_code(day, 20)} isn't a day of the week; use mon, tue, wed, thu, fri, sat or sun.",
         example=EXAMPLE_PLAN_SET,
     )
 
@@ -124,9 +124,8 @@ def _vocabulary_key(value: str | None, option: str) -> str | None:
     for key, label in vocabulary.items():
         if wanted in ("".join(normalise_name(key).split()), "".join(normalise_name(label).split())):
             return key
-    shown = " ".join(value.split()).replace("`", "'")[:40]
     raise UserFacingError(
-        f"`{shown}` isn't {what} I know; pick one from the list Discord offers.",
+        f"{inline_code(value, 40)} isn't {what} I know; pick one from the list Discord offers.",
         example=f"`/exercise search {option}:{next(iter(vocabulary.values()))}`",
     )
 
@@ -160,18 +159,18 @@ class ExerciseLibrary:
         return ExerciseInfo(exercise, asked_as, alternatives)
 
     def _unknown(self, name: str) -> NotFound:
-        shown = " ".join(name.split()).replace("`", "'")[:60] or " "
+        shown = inline_code(name, 60)
         close = self.catalogue.close_matches(name, 3)
         if not close:
             close = [e.name for e in self.catalogue.search(name, 3)]
         if close:
             listed = ", ".join(f"**{c}**" for c in close)
             return NotFound(
-                f"`{shown}` isn't in the exercise library. Did you mean {listed}?",
+                f"{shown} isn't in the exercise library. Did you mean {listed}?",
                 example=f"`/exercise info name:{close[0]}`",
             )
         return NotFound(
-            f"`{shown}` isn't in the exercise library. Pick a name from the list Discord offers "
+            f"{shown} isn't in the exercise library. Pick a name from the list Discord offers "
             "while you type, or browse by muscle group.",
             example="`/exercise info name:Romanian Deadlift` (or `RDL`), or `/exercise search muscle:Glutes`",
         )
@@ -311,7 +310,7 @@ class PlanService:
         previous = await self.planned_for_weekday(user_id, weekday)
         if not await self.repo.set(user_id, weekday, planned.routine_id, self.clock()):
             raise NotFound(
-                f"{quoted(planned.routine_name)} was deleted just now, so nothing was planned.",
+                f"{inline_code(planned.routine_name)} was deleted just now, so nothing was planned.",
                 example=EXAMPLE_PLAN_SET,
             )
         return PlanChange(weekday, planned, previous)
@@ -350,7 +349,7 @@ class PlanService:
         close = difflib.get_close_matches(shown.casefold(), [n.casefold() for n in names], n=1, cutoff=0.5)
         suggestion = next((n for n in names if close and n.casefold() == close[0]), names[0])
         raise NotFound(
-            f"You have no routine called {quoted(shown)}, so nothing was planned. "
+            f"You have no routine called {inline_code(shown)}, so nothing was planned. "
             "Pick one of your routines (or saved copies) from the list Discord offers.",
             example=f"`/plan set day:{day} routine:{suggestion}`",
         )

@@ -25,6 +25,7 @@ from bot.domain.routines import (
     format_routine,
     parse_routine,
 )
+from bot.domain.text import NameRules, clean_name, code_safe, inline_code, name_key
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.services.settings import MemberSettingsService
 
@@ -32,6 +33,13 @@ Clock = Callable[[], datetime]
 Sort = Literal["new", "top"]
 
 NAME_MAX = 80
+NAME_RULES = NameRules(
+    "routine",
+    NAME_MAX,
+    example="`Leg Day`",
+    empty_example="`Leg Day` or `Upper A`",
+    backtick_reason=" (they break Discord's code formatting)",
+)
 NOTES_MAX = 1000
 TAGS_MAX = 5
 TAG_MAX = 20
@@ -59,13 +67,11 @@ class CustomExercise:
 
 @dataclass(frozen=True)
 class SharedPost:
+    """Where a routine's post is: the cogs make its link."""
+
     guild_id: int
     channel_id: int
     message_id: int
-
-    @property
-    def url(self) -> str:
-        return f"https://discord.com/channels/{self.guild_id}/{self.channel_id}/{self.message_id}"
 
 
 @dataclass(frozen=True)
@@ -124,33 +130,6 @@ class Draft:
     tags: tuple[str, ...]
 
 
-def name_key(name: str) -> str:
-    """The form names are compared in: case and repeated whitespace don't make a new name."""
-    return " ".join(name.split()).casefold()
-
-
-def clean_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not name:
-        raise UserFacingError("The routine needs a name.", example="`Leg Day` or `Upper A`")
-    if len(name) > NAME_MAX:
-        raise UserFacingError(
-            f"The name is {len(name)} characters; the limit is {NAME_MAX}.", example="`Leg Day`"
-        )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in name):
-        raise UserFacingError("The name contains invisible characters.", example="`Leg Day`")
-    if "`" in name:
-        raise UserFacingError(
-            "The name can't contain backticks (they break Discord's code formatting).", example="`Leg Day`"
-        )
-    return name
-
-
-def quoted(text: str) -> str:
-    """Member text as inline code: no markdown, no mentions, no way to break out of it."""
-    return "`" + (text.replace("`", "'") or " ") + "`"
-
-
 def clean_notes(raw: str | None) -> str | None:
     notes = (raw or "").strip()
     if len(notes) > NOTES_MAX:
@@ -195,7 +174,7 @@ def clean_tags(raw: str | None) -> tuple[str, ...]:
         if not tag:
             continue
         if not valid_tag(tag):
-            shown = _printable(tag[: TAG_MAX + 5])
+            shown = code_safe(tag[: TAG_MAX + 5], columns=True)
             raise UserFacingError(
                 f"The tag `{shown}` isn't allowed: {TAG_RULE}.",
                 example="`legs, strength, full-body`",
@@ -215,13 +194,6 @@ def clean_tag_filter(raw: str | None) -> str | None:
     if len(tags) > 1:
         raise UserFacingError("Browse by one tag at a time.", example="`/routine browse tag:legs`")
     return tags[0] if tags else None
-
-
-def _printable(text: str) -> str:
-    """Member text safe inside inline code: no backticks, nothing invisible."""
-    return "".join(
-        "'" if ch == "`" else (ch if ch.isprintable() and not ch.isspace() else "\ufffd") for ch in text
-    )
 
 
 def parse_notation(
@@ -321,7 +293,7 @@ class RoutineService:
         default_unit: WeightUnit | None = None,
     ) -> Draft:
         """Check everything before writing anything; raises UserFacingError on the first problem."""
-        clean = clean_name(name)
+        clean = clean_name(name, NAME_RULES)
         lines = parse_notation(notation, default_unit)
         return Draft(clean, name_key(clean), lines, clean_notes(notes), clean_tags(tags))
 
@@ -344,9 +316,9 @@ class RoutineService:
         if row is None:
             existing = await self.repo.get_by_name(owner_id, draft.name_key)
             suggestion = free_name(draft.name, await self.repo.name_keys(owner_id))
+            taken = existing.name if existing else draft.name
             raise UserFacingError(
-                f"You already have a routine called {quoted(existing.name if existing else draft.name)}, "
-                "so nothing was saved. "
+                f"You already have a routine called {inline_code(taken)}, so nothing was saved. "
                 "Pick another name, or delete the old one first with `/routine delete`.",
                 example=f"`{suggestion}`",
             )
@@ -373,7 +345,7 @@ class RoutineService:
             close = await self.repo.names(owner_id, " ".join(name.split())[:NAME_MAX], limit=1)
             hint = f"`/routine view name:{close[0]}`" if close else "`/routine list` shows your routines"
             shown = " ".join(name.split())[:NAME_MAX]
-            raise NotFound(f"You have no routine called {quoted(shown)}.", example=hint)
+            raise NotFound(f"You have no routine called {inline_code(shown)}.", example=hint)
         return self._routine(row)
 
     async def names(self, owner_id: int, current: str) -> list[str]:
@@ -481,13 +453,13 @@ class RoutineService:
         original = await self.shared_at(routine_id, message_id)
         if original.owner_id == user_id:
             raise NotAllowed(
-                f"{quoted(original.name)} is your own routine, so it's already in your library.",
+                f"{inline_code(original.name)} is your own routine, so it's already in your library.",
                 example=f"`/routine view name:{original.name}`",
             )
         existing = await self.repo.copy_of(user_id, routine_id)
         if existing is not None:
             raise UserFacingError(
-                f"You already saved this routine as {quoted(existing.name)}.",
+                f"You already saved this routine as {inline_code(existing.name)}.",
                 example=f"`/log workout routine:{existing.name}`",
             )
         for _attempt in range(5):

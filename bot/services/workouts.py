@@ -29,14 +29,12 @@ from bot.domain.routines import (
     PercentOfMax,
     Reps,
     Weight,
-    format_duration,
-    format_reps,
     volume_kg,
 )
-from bot.domain.text import plural
-from bot.domain.units import WeightSystem, format_weight
+from bot.domain.text import inline_code
+from bot.domain.units import WeightSystem
 from bot.errors import NotFound, UserFacingError
-from bot.services.routines import RoutineService, parse_notation, quoted
+from bot.services.routines import RoutineService, parse_notation
 from bot.services.settings import MemberSettingsService
 
 log = logging.getLogger(__name__)
@@ -161,39 +159,6 @@ def logged_line(line: ExerciseLine) -> ExerciseLine:
     if line.reps.kind == "range" and line.reps.low is not None:
         return dataclasses.replace(line, reps=Reps.count(line.reps.low))
     return line
-
-
-def describe_line(line: ExerciseLine, units: WeightSystem) -> str:
-    """``3×5 @ 100 kg`` — a logged line in the member's units."""
-    text = f"{line.sets}×{format_reps(line.reps)}"
-    load = line.load
-    if isinstance(load, Weight):
-        text += f" @ {format_weight(load.kg, units)}"
-    elif isinstance(load, PercentOfMax):
-        text += f" @ {load.percent:g}%"
-    elif isinstance(load, Bodyweight):
-        text += " @ bodyweight" + (f" + {format_weight(load.extra.kg, units)}" if load.extra else "")
-    if line.rest_s is not None:
-        text += f", rest {format_duration(line.rest_s)}"
-    return text
-
-
-def describe_record(record: PersonalRecord, units: WeightSystem) -> str:
-    """One line of news for the reply, e.g. ``Back Squat: estimated 1RM 120 kg (was 116.5 kg)``."""
-    best = record.best_set
-    at = format_weight(best.weight_kg, units) if best.weight_kg > 0 else "bodyweight"
-    set_text = f"{at} × {best.reps}"
-    if record.kind is RecordKind.ESTIMATED_1RM:
-        assert record.value is not None
-        was = f" (was {format_weight(record.previous, units)})" if record.previous is not None else ""
-        return f"{record.exercise}: estimated 1RM {format_weight(record.value, units)}{was}, from {set_text}"
-    if record.kind is RecordKind.REPS_AT_LOAD:
-        load = format_weight(record.load_kg or 0.0, units) if record.load_kg else "bodyweight"
-        reps = plural(int(record.value or 0), "rep")
-        if record.previous is None:
-            return f"{record.exercise}: heaviest yet, {reps} at {load}"
-        return f"{record.exercise}: {reps} at {load} (best before: {int(record.previous)})"
-    return f"{record.exercise}: first time logged, {set_text}"
 
 
 def week_start(day: date) -> date:
@@ -424,7 +389,7 @@ class WorkoutService:
             raise NotFound("You have no logged workouts to undo.", example="`/log workout routine:Leg Day`")
         age = self.clock() - last.created_at
         if age > UNDO_WINDOW:
-            what = quoted(last.routine_name) if last.routine_name else "your ad hoc workout"
+            what = inline_code(last.routine_name) if last.routine_name else "your ad hoc workout"
             raise UserFacingError(
                 f"Your last logged workout ({what}) was logged {_ago(age)} ago; `/log undo` only removes "
                 "a workout within 24 hours of logging it, so nothing was removed.",
@@ -459,8 +424,6 @@ __all__ = [
     "RemovedWorkout",
     "WeekVolume",
     "WorkoutService",
-    "describe_line",
-    "describe_record",
     "exercise_key",
     "logged_line",
     "planned_sets",

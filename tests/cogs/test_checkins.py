@@ -175,6 +175,22 @@ async def test_something_feels_wrong_opens_the_triage_in_the_dm(simcord_env):
     assert "If you're in danger now, call 112" in shown
 
 
+async def test_the_triage_from_a_checkin_knows_the_workout_and_only_opens_for_its_member(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await log(w)
+    await advance(env, 25)
+    [message] = checkins(w.alice)
+    delivery_id = int(message.components[-1].children[0].custom_id.split(":")[3])
+    service = env.bot.services.checkins
+    hint = await service.checkin_triage_hint(delivery_id, w.alice.id)
+    assert hint.guild_id == w.guild.id and hint.hours is not None and 24 < hint.hours < 26
+    with pytest.raises(NotAllowed, match="Only the member this check-in is for"):
+        await service.checkin_triage_hint(delivery_id, w.bob.id)
+    gone = await service.checkin_triage_hint(delivery_id + 1000, w.alice.id)
+    assert (gone.hours, gone.guild_id) == (None, None), "a check-in that is gone still opens the check"
+
+
 async def test_undo_cancels_the_pending_checkins(simcord_env):
     env = simcord_env
     w = build_world(env)

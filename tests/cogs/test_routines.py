@@ -10,8 +10,8 @@ import pytest
 import simcord
 
 from bot.domain.exercises import default_catalogue
-from bot.services.routines import Routine
-from cogs.routine_embeds import removed_embed, routine_embed
+from bot.services.routines import Routine, SharedPost
+from cogs.routine_embeds import post_url, removed_embed, routine_embed
 from tests.cogs.world import World, build_world, text_of, user_error
 
 pytestmark = pytest.mark.simcord(settle_timeout=15)
@@ -434,6 +434,12 @@ def test_even_pathological_routines_stay_within_embed_limits():
     shown = routine_embed(routine)
     assert "/routine export" in (shown.fields[-1].value or ""), (
         "what doesn't fit is pointed to, not dropped silently"
+    )
+
+
+def test_a_shared_post_links_to_its_message() -> None:
+    assert (
+        post_url(SharedPost(guild_id=1, channel_id=2, message_id=3)) == "https://discord.com/channels/1/2/3"
     )
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.domain.durations import parse_duration
 from bot.domain.intervals import (
     EXAMPLE_NESTED,
     EXAMPLE_REPEAT,
@@ -20,14 +21,10 @@ from bot.domain.intervals import (
     Repeat,
     Segment,
     describe,
-    describe_duration,
     expand,
-    format_clock,
-    format_duration,
     format_program,
     next_change_offset,
     parse,
-    parse_duration,
     phase_at,
     phase_kind,
     total_seconds,
@@ -303,23 +300,6 @@ def test_titles() -> None:
     assert titles == ["Tabata", "EMOM 10", "AMRAP 12", "For time (cap 20)", "Intervals"]
 
 
-@pytest.mark.parametrize(
-    ("seconds", "notation", "reading", "clock"),
-    [
-        (1, "1s", "1 s", "0:01"),
-        (60, "1m", "1 min", "1:00"),
-        (90, "1m30s", "1 min 30 s", "1:30"),
-        (3605, "1h5s", "1 h 5 s", "1:00:05"),
-        (10800, "3h", "3 h", "3:00:00"),
-    ],
-)
-def test_duration_formats(seconds: int, notation: str, reading: str, clock: str) -> None:
-    assert format_duration(seconds) == notation
-    assert describe_duration(seconds) == reading
-    assert format_clock(seconds) == clock
-    assert parse_duration(notation) == seconds
-
-
 # --- errors -----------------------------------------------------------------------------
 
 
@@ -416,24 +396,6 @@ def test_error_without_text_still_names_position() -> None:
 @pytest.mark.parametrize("example", [EXAMPLE_REPEAT, EXAMPLE_NESTED, EXAMPLE_SEQUENCE])
 def test_message_examples_parse(example: str) -> None:
     parse(example)
-
-
-@pytest.mark.parametrize(
-    ("text", "position", "fragment"),
-    [
-        ("", 1, "expected a duration"),
-        ("20s work", 5, "nothing after"),
-        (" 1m 30s 10s", 9, "nothing after"),
-        ("work", 1, "starting with a number"),
-        ("1:2", 1, "clock time"),
-        ("20", 3, "expected a unit"),
-    ],
-)
-def test_parse_duration_errors(text: str, position: int, fragment: str) -> None:
-    with pytest.raises(IntervalNotationError) as caught:
-        parse_duration(text)
-    assert caught.value.position == position
-    assert fragment in caught.value.message
 
 
 # --- limits -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.domain.durations import parse_duration
 from bot.domain.intervals import (
     MAX_DEPTH,
     MAX_LABEL_LENGTH,
@@ -23,7 +24,6 @@ from bot.domain.intervals import (
     format_program,
     next_change_offset,
     parse,
-    parse_duration,
     phase_at,
     total_seconds,
 )

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.domain.durations import format_duration
 from bot.domain.routines import (
     MAX_EXERCISES,
     Bodyweight,
@@ -14,7 +15,6 @@ from bot.domain.routines import (
     Reps,
     RoutineNotationError,
     Weight,
-    format_duration,
     format_line,
     format_routine,
     parse_line,
@@ -131,7 +131,7 @@ def test_reps_canonical_text(reps: Reps, text: str) -> None:
     ("seconds", "text"), [(45, "45s"), (60, "1m"), (120, "2m"), (90, "1m30s"), (3600, "60m")]
 )
 def test_format_duration(seconds: int, text: str) -> None:
-    assert format_duration(seconds) == text
+    assert format_duration(seconds, hours=False) == text
 
 
 def test_range_counts_at_its_low_end() -> None:

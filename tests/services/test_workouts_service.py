@@ -15,7 +15,7 @@ from bot.db.database import Database
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.workouts import WorkoutRepo
-from bot.domain.records import PersonalRecord, RecordKind, SetRecord
+from bot.domain.records import RecordKind
 from bot.domain.routines import parse_line
 from bot.errors import NotFound, UserFacingError
 from bot.services.charts import render_weekly_volume, weekly_volume_png
@@ -24,8 +24,6 @@ from bot.services.settings import MemberSettingsService
 from bot.services.workouts import (
     LoggedSession,
     WorkoutService,
-    describe_line,
-    describe_record,
     planned_sets,
     weekly_volumes,
 )
@@ -77,20 +75,6 @@ def test_planned_sets_follow_the_notation() -> None:
     assert sets("Dip 1x8 @ bw") == [(8, "bw", 0.0, None, None)]
     assert sets("Dip 1x8 @ bw+10kg") == [(8, "bw", 10.0, None, None)]
     assert sets("Bench 1x5 @ 80%") == [(5, "percent", None, 80.0, None)]
-
-
-def test_descriptions_in_the_members_units() -> None:
-    assert describe_line(parse_line("Squat 3x5 @ 100kg rest 3m"), "lb") == "3×5 @ 220 lb, rest 3m"
-    assert describe_line(parse_line("Dip 3x8 @ bw+10kg"), "kg") == "3×8 @ bodyweight + 10 kg"
-    best = SetRecord(110.0, 5)
-    e1rm = PersonalRecord("Back Squat", RecordKind.ESTIMATED_1RM, 128.33, 116.67, best)
-    assert describe_record(e1rm, "kg") == "Back Squat: estimated 1RM 128.5 kg (was 116.5 kg), from 110 kg × 5"
-    reps = PersonalRecord("Back Squat", RecordKind.REPS_AT_LOAD, 6, 5, SetRecord(100.0, 6), load_kg=100.0)
-    assert describe_record(reps, "lb") == "Back Squat: 6 reps at 220 lb (best before: 5)"
-    single = PersonalRecord("Deadlift", RecordKind.REPS_AT_LOAD, 1, None, SetRecord(200.0, 1), load_kg=200.0)
-    assert describe_record(single, "kg") == "Deadlift: heaviest yet, 1 rep at 200 kg"
-    first = PersonalRecord("Dip", RecordKind.FIRST_LOGGED, None, None, SetRecord(0.0, 12))
-    assert describe_record(first, "kg") == "Dip: first time logged, bodyweight × 12"
 
 
 async def test_ad_hoc_log_then_records_against_history(world: World) -> None:
