@@ -735,8 +735,11 @@ def _ensure_unset(value: object, pos: int, what: str, draft: _Draft) -> None:
 def _read_load(body: str, pos: int, draft: _Draft, *, at: int | None) -> tuple[Load, int]:
     """Read a load at ``pos``; ``at`` is where its ``@`` stood, when it had one."""
     match = _LOAD_RE.match(body, pos)
-    # "bw + 10" would otherwise read as "bw" followed by a stray "+ 10".
-    if draft.unit is not None and (match is None or _BW_PLUS_BARE_RE.match(body, pos)):
+    # "bw + 10" would otherwise read as "bw" followed by a stray "+ 10"; "bw + 10 lb" names its unit.
+    bare_extra = (
+        match is not None and match["bw"] and match["xnum"] is None and _BW_PLUS_BARE_RE.match(body, pos)
+    )
+    if draft.unit is not None and (match is None or bare_extra):
         unitless = _unitless_load(body, pos, draft, after_at=at is not None)
         if unitless is not None:
             return unitless

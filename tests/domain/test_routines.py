@@ -580,3 +580,11 @@ def test_problems_can_be_numbered_as_exercises_or_not_at_all() -> None:
     assert caught.value.summary().startswith("Line 2: `Bench five sets` — ")
     assert caught.value.summary(label="Exercise").splitlines()[1].startswith("Exercise 3: `Row 3x` — ")
     assert caught.value.summary(label=None).startswith("`Bench five sets` — ")
+
+
+@pytest.mark.parametrize("unit", ["kg", "lb"])
+def test_weight_added_to_bodyweight_keeps_its_own_unit_whatever_the_default(unit: str) -> None:
+    """Found by the default-unit property: `bw + 5 lb` once failed as soon as a default unit was given."""
+    line = parse_line("Dip 3x8 bw + 5 lb", default_unit=unit)  # type: ignore[arg-type]
+    assert line.load == Bodyweight(extra=Weight(5.0, "lb"))
+    assert parse_line("Dip 3x8 bw + 5 lb") == line

@@ -130,7 +130,12 @@ async def test_share_records_and_delete_returns_the_post(routines: RoutineServic
 
 async def test_likes_once_per_member_toggle_and_never_your_own(routines: RoutineService) -> None:
     routine = await routines.create(ALICE, "Leg Day", "Plank 3x45s")
-    first = await routines.like(routine.id, BOB)
+    with pytest.raises(NotFound, match="isn't shared"):
+        await routines.like(routine.id, BOB)  # likes are for shared routines only
+    routine = await routines.record_share(routine, guild_id=1, channel_id=2, message_id=3)
+    with pytest.raises(NotFound, match="isn't shared"):
+        await routines.like(routine.id, BOB, message_id=4)  # a button on another message
+    first = await routines.like(routine.id, BOB, message_id=3)
     assert (first.like_count, first.liked) == (1, True)
     again = await routines.like(routine.id, BOB)
     assert (again.like_count, again.liked) == (0, False), "a second press takes the like back"
@@ -144,6 +149,11 @@ async def test_likes_once_per_member_toggle_and_never_your_own(routines: Routine
 
 async def test_save_a_copy(routines: RoutineService) -> None:
     original = await routines.create(ALICE, "Leg Day", LEG_DAY, "notes", "legs")
+    with pytest.raises(NotFound, match="isn't shared"):
+        await routines.save_copy(original.id, BOB)  # a private routine can't be copied
+    original = await routines.record_share(original, guild_id=1, channel_id=2, message_id=3)
+    with pytest.raises(NotFound, match="isn't shared"):
+        await routines.save_copy(original.id, BOB, message_id=4)  # a button on another message
     with pytest.raises(NotAllowed, match="your own routine"):
         await routines.save_copy(original.id, ALICE)
     await routines.create(BOB, "Leg Day", "Plank 3x45s")
