@@ -141,6 +141,34 @@ class PickChallengeView(RepmateView):
         await interaction.response.send_modal(ResultModal(challenge, default=prefill(challenge, self.timer)))
 
 
+class LogToChallengeView(RepmateView):
+    """The one challenge a finished timer's result can go to: its button opens the result form."""
+
+    def __init__(self, owner_id: int, challenge: Challenge, timer: Any) -> None:
+        super().__init__(timeout=10 * 60)
+        self.owner_id = owner_id
+        self.challenge = challenge
+        self.timer = timer
+        button: discord.ui.Button[LogToChallengeView] = discord.ui.Button(
+            label=clip(f"Log to {challenge.name}", 80),
+            custom_id="challenge-log-to",
+            style=discord.ButtonStyle.primary,
+        )
+        button.callback = self.open  # type: ignore[method-assign, assignment]
+        self.add_item(button)
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        if interaction.user.id != self.owner_id:
+            await reply(interaction, "This button belongs to whoever pressed Log result.")
+            return False
+        return True
+
+    async def open(self, interaction: Interaction) -> None:
+        await interaction.response.send_modal(
+            ResultModal(self.challenge, default=prefill(self.challenge, self.timer))
+        )
+
+
 # -- persistent buttons -----------------------------------------------------------------------------
 
 
@@ -205,6 +233,9 @@ class LogFromTimerButton(
         bot = interaction.client
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
+        # Finding the challenges takes the database; a modal can't follow a deferral, so the
+        # member is answered first and the modal opens from the button or menu in that answer.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         timer = await bot.services.timers.find(self.timer_id)
         found = await bot.services.challenges.loggable(
             interaction.guild_id, interaction.user.id, program=timer.notation if timer else None
@@ -216,7 +247,11 @@ class LogFromTimerButton(
                 example="`/challenge list` shows the challenges you can join",
             )
         if len(found) == 1:
-            await interaction.response.send_modal(ResultModal(found[0], default=prefill(found[0], timer)))
+            await reply(
+                interaction,
+                f"Log this timer's result to {inline_code(found[0].name)}?",
+                view=LogToChallengeView(interaction.user.id, found[0], timer),
+            )
             return
         await reply(
             interaction,

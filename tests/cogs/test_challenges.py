@@ -466,12 +466,15 @@ async def test_a_finished_timer_offers_to_log_to_the_joined_challenge(simcord_en
     assert "Finished" in text_of(finished)
     nobody = await c.w.bob.click(finished, label="Log result")
     assert "haven't joined a challenge" in text_of(nobody.response)
-    shown = await c.w.alice.click(finished, label="Log result")
+    offered = await c.w.alice.click(finished, label="Log result")
+    assert offered.ephemeral and "Log this timer's result to `Spring AMRAP`?" in text_of(offered.response)
+    shown = await c.w.alice.click(offered.response, label="Log to Spring AMRAP")
     assert shown.modal is not None
     logged = await c.w.alice.submit_modal(shown, {"challenge-result": "9+3"})
     assert "Logged **9+3** for `Spring AMRAP`" in text_of(logged.response)
+    offered = await c.w.alice.click(finished, label="Log result")
     bad = await c.w.alice.submit_modal(
-        await c.w.alice.click(finished, label="Log result"), {"challenge-result": "9"}
+        await c.w.alice.click(offered.response, label="Log to Spring AMRAP"), {"challenge-result": "9"}
     )
     assert "7+12" in user_error(env, bad)
     await env.bot.close()

@@ -150,3 +150,31 @@ async def test_dm_buttons_and_the_timer_answer_before_any_work(simcord_env, ledg
     await w.alice.click(timer, label="Pause")
     await w.alice.click(timer, label="Stop")
     assert_quick(ledger)
+
+
+async def test_reminder_buttons_and_a_timers_log_result_answer_before_any_work(simcord_env, ledger):
+    from tests.cogs.test_challenges import advance, club, create
+
+    env = simcord_env
+    c = await club(env)
+    w = c.w
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    for _ in range(14):
+        await env.advance_time(3600)
+    [reminder] = [m for m in w.alice.user.dm_channel.history() if m.embeds]
+    await w.alice.user.click(reminder, label="Snooze 1h")
+    await env.advance_time(3700)
+    again = [m for m in w.alice.user.dm_channel.history() if m.embeds and m.id != reminder.id]
+    await w.alice.user.click(again[-1], label="Done")
+    await create(c, start="now")
+    await env.advance_time(5)
+    await w.alice.slash(w.general, "challenge join", name="Spring AMRAP")
+    await w.alice.slash(w.general, "interval start", program="amrap 12")
+    timer = w.general.last_message
+    await advance(env, 13 * 60, step=60)
+    finished = next(m for m in w.general.history() if m.id == timer.id)
+    offered = await w.alice.click(finished, label="Log result")
+    shown = await w.alice.click(offered.response, label="Log to Spring AMRAP")
+    assert shown.modal is not None, "the form opens from the answer, with nothing read first"
+    await w.alice.submit_modal(shown, {"challenge-result": "9+3"})
+    assert_quick(ledger)
