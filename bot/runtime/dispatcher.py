@@ -47,7 +47,13 @@ CLAIM_TTL = timedelta(minutes=2)
 BATCH_SIZE = 100
 #: Requests sent together after one pacer reservation (the pacer's burst capacity).
 SEND_GROUP = 5
-MAX_ATTEMPTS = 5
+#: Retries wait at most this long between attempts, so a recovered Discord is noticed soon.
+RETRY_CAP = timedelta(minutes=5)
+#: A delivery of a kind that never goes stale (a challenge's start or end) is retried through
+#: an outage for this long after it was due, then recorded as failed.
+GIVE_UP_AFTER = timedelta(hours=24)
+#: The idle path (finding the next due time) backs off this far at most after database errors.
+IDLE_ERROR_CAP_S = 60.0
 #: A delivery sent this much after its due time carries a "this is late" note.
 LATE_AFTER = timedelta(minutes=10)
 #: How long a delivery whose kind has no renderer (its adapter is not loaded) waits before
@@ -111,8 +117,8 @@ def nonce_for(delivery: Delivery) -> str:
 
 
 def backoff(attempt: int) -> timedelta:
-    """5 s, 10 s, 20 s, 40 s …: enough for a Discord hiccup, bounded by MAX_ATTEMPTS."""
-    return timedelta(seconds=5 * 2 ** max(0, attempt - 1))
+    """5 s, 10 s, 20 s, 40 s … up to RETRY_CAP: quick for a hiccup, patient through an outage."""
+    return min(timedelta(seconds=5 * 2 ** min(max(0, attempt - 1), 20)), RETRY_CAP)
 
 
 class Dispatcher:
@@ -172,6 +178,7 @@ class Dispatcher:
             sleeper.cancel()
 
     async def _run(self) -> None:
+        idle_errors = 0
         while not self._stopping:
             try:
                 # Each round is a short task of its own: its database work finishes with it.
@@ -181,8 +188,18 @@ class Dispatcher:
             except Exception:
                 await self.on_error("delivery-dispatcher")
                 worked = False
-            if not worked:
+            if worked:
+                continue
+            try:
                 await self._sleep_until_next()
+                idle_errors = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database is away (a restart, a held lock): say so, back off, carry on.
+                idle_errors += 1
+                await self.on_error("delivery-dispatcher-idle")
+                await asyncio.sleep(min(2.0**idle_errors, IDLE_ERROR_CAP_S))
 
     async def _sleep_until_next(self) -> None:
         now = self.clock()
@@ -363,12 +380,23 @@ class Dispatcher:
         return channel_id
 
     async def _retry_or_fail(self, kind: Kind, delivery: Delivery, reason: str) -> None:
+        """Retry through an outage until the delivery's own staleness rule says it is too late."""
         attempt = delivery.attempts + 1
-        if attempt >= MAX_ATTEMPTS:
-            await self._failed(kind, delivery, f"gave up after {attempt} attempts; last: {reason}")
-            return
         now = self.clock()
         available = now + backoff(attempt)
+        if kind.lifecycle.is_stale(delivery, available):
+            await self.repo.mark_final(
+                delivery.id,
+                self.worker,
+                status=MISSED,
+                reason=f"too late after {attempt} attempts; last: {reason}",
+                now=now,
+            )
+            await self._settled(kind, delivery, MISSED)
+            return
+        if available - delivery.due_at > GIVE_UP_AFTER:
+            await self._failed(kind, delivery, f"gave up after {attempt} attempts over a day; last: {reason}")
+            return
         await self.repo.mark_retry(delivery.id, self.worker, available_at=available, reason=reason, now=now)
         self.wake(available)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.runtime.dispatcher import CLAIM_TTL, MAX_ATTEMPTS
+from bot.runtime.dispatcher import CLAIM_TTL, RETRY_CAP
 from tests.cogs.world import build_world
 
 ECHO = "tests.runtime.echo_ext"
@@ -214,14 +214,25 @@ async def test_server_errors_retry_with_backoff_then_succeed_or_give_up(simcord_
     assert dm_texts(w.alice) == ["after two 500s"]
     assert [f[0] for f in await sched.repo.failures(ok.id)] == ["retry", "retry"]
 
+    # An outage of a few minutes (five 503s in a row) is waited out: the message goes once.
     dm_b = w.bob.user.dm_channel
-    env.inject_error("POST", f"/channels/{dm_b.id}/messages", status=503, times=None)
-    doomed = await sched.schedule("echo", env.bot.clock.now(), user_id=w.bob.id, payload={"text": "never"})
-    await env.advance_time(3600)
-    tries = [r for r in dm_posts(env) if r.path == f"/channels/{dm_b.id}/messages"]
-    assert len(tries) == MAX_ATTEMPTS
+    env.inject_error("POST", f"/channels/{dm_b.id}/messages", status=503, times=5)
+    outlasted = await sched.schedule("echo", env.bot.clock.now(), user_id=w.bob.id, payload={"text": "later"})
+    await env.advance_time(600)
+    assert dm_texts(w.bob) == ["later"]
+    final = await sched.get(outlasted.id)
+    assert final is not None and final.status == "sent" and final.attempts == 6
+
+    # One that never recovers is retried every few minutes at most, for a day, then recorded as failed.
+    dm_c = w.admin.user.dm_channel
+    env.inject_error("POST", f"/channels/{dm_c.id}/messages", status=503, times=None)
+    doomed = await sched.schedule("echo", env.bot.clock.now(), user_id=w.admin.id, payload={"text": "never"})
+    for _ in range(50):
+        await env.advance_time(1800)
+    tries = [r for r in dm_posts(env) if r.path == f"/channels/{dm_c.id}/messages"]
+    assert 24 * 60 / (RETRY_CAP.total_seconds() / 60) <= len(tries) <= 24 * 60 / 5 * 2
     final = await sched.get(doomed.id)
-    assert final is not None and final.status == "failed" and "gave up" in (final.last_error or "")
+    assert final is not None and final.status == "failed" and "over a day" in (final.last_error or "")
 
 
 async def test_2000_due_in_one_minute_all_sent_and_never_above_the_bucket(simcord_env):

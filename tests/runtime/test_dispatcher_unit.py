@@ -7,6 +7,7 @@ and the renderer, decided by the dispatcher alone.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -164,20 +165,50 @@ async def test_closed_dms_pause_the_member_ping_once_and_say_who_is_unreachable(
     assert r.settled == [], "a pause is not an ending"
 
 
-async def test_server_errors_retry_with_backoff_and_the_lifecycle_hears_only_the_end(db: Database) -> None:
+async def test_server_errors_retry_until_the_delivery_is_stale_and_the_lifecycle_hears_only_the_end(
+    db: Database,
+) -> None:
+    """An outage is retried through, backing off to every few minutes, until the kind's own
+    staleness rule (here: an hour) says it is too late; then it is missed, and what follows it
+    (the next daily reminder, say) still comes."""
     r = await rig(db)
     r.sender.refuse_send = SendFailed(503, 0, "503 Service Unavailable")
     doomed = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "never"})
     await r.at(T0)
+    attempts_at = [T0]
     while (nxt := await r.repo.next_wake_at()) is not None:
+        attempts_at.append(nxt)
         await r.at(nxt)
     final = await r.scheduler.get(doomed.id)
-    assert (
-        final is not None
-        and final.status == "failed"
-        and "gave up after 5 attempts" in (final.last_error or "")
-    )
-    assert [(s.status, s.message_id) for s in r.settled] == [("failed", None)]
+    assert final is not None and final.status == "missed" and "too late after" in (final.last_error or "")
+    gaps = [b - a for a, b in itertools.pairwise(attempts_at)]
+    assert gaps[:4] == [
+        timedelta(seconds=5),
+        timedelta(seconds=10),
+        timedelta(seconds=20),
+        timedelta(seconds=40),
+    ]
+    assert max(gaps) == timedelta(minutes=5), "a recovered Discord is noticed within minutes"
+    assert attempts_at[-1] - T0 <= timedelta(hours=1), "never tried once it is stale"
+    assert len(attempts_at) > 5, "more than the old fixed five attempts"
+    assert [(s.status, s.message_id) for s in r.settled] == [("missed", None)]
+
+
+async def test_an_outage_that_ends_in_time_delivers_once(db: Database) -> None:
+    r = await rig(db)
+    r.sender.refuse_send = SendFailed(503, 0, "503 Service Unavailable")
+    note = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "hello"})
+    await r.at(T0)
+    for _ in range(8):  # about ten minutes of 503s
+        nxt = await r.repo.next_wake_at()
+        assert nxt is not None
+        await r.at(nxt)
+    r.sender.refuse_send = None
+    await r.at(await r.repo.next_wake_at() or T0)
+    assert [text for _, text, _, _ in r.sender.sent] == ["hello (late)"]
+    final = await r.scheduler.get(note.id)
+    assert final is not None and final.status == "sent"
+    assert [s.status for s in r.settled] == ["sent"]
 
 
 async def test_a_kind_nobody_renders_waits_and_goes_out_once_a_renderer_is_registered(db: Database) -> None:
