@@ -276,3 +276,35 @@ async def test_2000_due_in_one_minute_all_sent_and_never_above_the_bucket(simcor
         worst = max(worst, hi - lo + 1)
     assert worst <= 45, f"{worst} requests in one second"
     assert len(request_times) == 2000 + 200, "one request per DM after each member's DM channel is opened"
+
+
+async def test_a_database_error_while_idle_does_not_stop_the_dispatcher(simcord_env):
+    """One failed query while the dispatcher waits used to end it until a restart."""
+    import simcord
+    from sqlalchemy import exc
+
+    env = simcord_env
+    w = build_world(env)
+    dispatcher = env.bot.runtime.dispatcher
+    original = dispatcher.repo.next_wake_at
+    failures = {"left": 2}
+
+    async def flaky():  # type: ignore[no-untyped-def]
+        if failures["left"]:
+            failures["left"] -= 1
+            raise exc.OperationalError("SELECT min(due_at) …", {}, Exception("database is locked"))
+        return await original()
+
+    dispatcher.repo.next_wake_at = flaky
+    sched = env.bot.services.deliveries
+    await env.advance_time(1)  # the idle path runs, fails twice, backs off and carries on
+    await sched.schedule(
+        "echo",
+        env.bot.clock.now() + timedelta(minutes=10),
+        user_id=w.alice.id,
+        payload={"text": "still here"},
+    )
+    await env.advance_time(11 * 60)
+    assert dm_texts(w.alice) == ["still here"]
+    assert failures["left"] == 0
+    simcord.assert_error(env, exc.OperationalError)
