@@ -273,15 +273,8 @@ class Dispatcher:
             log.error("Delivery %s has unknown kind %r", delivery.id, delivery.kind)
             return None
         if kind.lifecycle.is_stale(delivery, now):
-            await self.repo.mark_final(
-                delivery.id,
-                self.worker,
-                status=MISSED,
-                reason=f"stale: due {delivery.due_at.isoformat()}, reached {now.isoformat()}",
-                now=now,
-                count_attempt=False,
-            )
-            await self._settled(kind, delivery, MISSED)
+            reason = f"stale: due {delivery.due_at.isoformat()}, reached {now.isoformat()}"
+            await self._missed(kind, delivery, reason, now=now, count_attempt=False)
             return None
         if delivery.channel_id is None and member is not None and member.unreachable_since is not None:
             await self.repo.mark_final(
@@ -385,20 +378,22 @@ class Dispatcher:
         now = self.clock()
         available = now + backoff(attempt)
         if kind.lifecycle.is_stale(delivery, available):
-            await self.repo.mark_final(
-                delivery.id,
-                self.worker,
-                status=MISSED,
-                reason=f"too late after {attempt} attempts; last: {reason}",
-                now=now,
-            )
-            await self._settled(kind, delivery, MISSED)
+            await self._missed(kind, delivery, f"too late after {attempt} attempts; last: {reason}", now=now)
             return
         if available - delivery.due_at > GIVE_UP_AFTER:
             await self._failed(kind, delivery, f"gave up after {attempt} attempts over a day; last: {reason}")
             return
         await self.repo.mark_retry(delivery.id, self.worker, available_at=available, reason=reason, now=now)
         self.wake(available)
+
+    async def _missed(
+        self, kind: Kind, delivery: Delivery, reason: str, *, now: datetime, count_attempt: bool = True
+    ) -> None:
+        """Too late to be worth sending: recorded as missed, and what follows it still happens."""
+        await self.repo.mark_final(
+            delivery.id, self.worker, status=MISSED, reason=reason, now=now, count_attempt=count_attempt
+        )
+        await self._settled(kind, delivery, MISSED)
 
     async def _failed(self, kind: Kind, delivery: Delivery, reason: str) -> None:
         log.warning("Delivery %s (%s) failed: %s", delivery.id, delivery.kind, reason)
