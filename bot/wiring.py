@@ -42,7 +42,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
-from bot.services.timers import TimerService
+from bot.services.intervals import TimerService
 from bot.services.workouts import WorkoutService
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class Services:
     reminders: ReminderService = field(init=False)
     # -- challenges and intervals (fields) --
     challenges: ChallengeService = field(init=False)
-    timers: TimerService = field(init=False)
+    intervals: TimerService = field(init=False)
     # -- plans and privacy (fields) --
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
@@ -104,7 +104,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.challenges = ChallengeService(
         ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
     )
-    services.timers = TimerService(TimerRepo(db), clock)
+    services.intervals = TimerService(TimerRepo(db), clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -152,7 +152,7 @@ def build_runtime(client: commands.Bot, services: Services, *, pacer: Pacer, on_
         deliveries=services.deliveries,
         members=services.members.repo,
         guilds=GuildRepo(services.db),
-        timers=services.timers,
+        timers=services.intervals,
         pacer=pacer,
         clock=services.clock,
         on_error=on_error,

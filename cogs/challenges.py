@@ -205,7 +205,7 @@ class LogFromTimerButton(
         bot = interaction.client
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        timer = await bot.services.timers.find(self.timer_id)
+        timer = await bot.services.intervals.find(self.timer_id)
         found = await bot.services.challenges.loggable(
             interaction.guild_id, interaction.user.id, program=timer.notation if timer else None
         )

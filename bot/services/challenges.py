@@ -49,7 +49,7 @@ from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Settled
 from bot.services.settings import GuildSettingsService, MemberSettingsService
-from bot.services.timers import read_program
+from bot.services.intervals import read_program
 
 Clock = Callable[[], datetime]
 Status = Literal["upcoming", "running", "ended"]
