@@ -37,12 +37,13 @@ from bot.scheduling.ratelimit import Pacer
 from bot.services import challenges, checkins, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
-from bot.services.plans import ExerciseLibrary, PlanService
+from bot.services.exercises import ExerciseLibrary
+from bot.services.intervals import TimerService
+from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
-from bot.services.intervals import TimerService
 from bot.services.workouts import WorkoutService
 
 log = logging.getLogger(__name__)

@@ -48,8 +48,8 @@ from bot.domain.text import NameRules, clean_name, code_safe, inline_code, name_
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Settled
-from bot.services.settings import GuildSettingsService, MemberSettingsService
 from bot.services.intervals import read_program
+from bot.services.settings import GuildSettingsService, MemberSettingsService
 
 Clock = Callable[[], datetime]
 Status = Literal["upcoming", "running", "ended"]
