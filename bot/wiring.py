@@ -24,6 +24,7 @@ from bot.db.repositories.deliveries import DeliveryRepo
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.plans import PlanRepo
+from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
@@ -94,12 +95,11 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         return (planned.routine_id, planned.routine_name) if planned is not None else None
 
     # -- check-ins and reminders (build) --
-    checkin_repo = CheckinRepo(db)
     services.checkins = CheckinService(
-        checkin_repo, services.deliveries, services.members, services.workouts, clock
+        CheckinRepo(db), services.deliveries, services.members, services.workouts, clock
     )
     services.reminders = ReminderService(
-        checkin_repo, services.deliveries, services.members, clock, plan_lookup=planned_routine
+        ReminderRepo(db), services.deliveries, services.members, clock, plan_lookup=planned_routine
     )
     # -- challenges and intervals (build) --
     services.challenges = ChallengeService(
