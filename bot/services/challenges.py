@@ -654,7 +654,7 @@ class ChallengeService:
                 f"{inline_code(challenge.name)} has just ended by itself; its results are on their way.",
                 example=f"`/challenge leaderboard name:{challenge.name}`",
             )
-        delivery = await self.deliveries.repo.get_by_key(end_key(challenge.id))
+        delivery = await self.deliveries.get_by_key(end_key(challenge.id))
         if delivery is None:
             ended = await self.repo.get(challenge.id)
             assert ended is not None
