@@ -24,6 +24,7 @@ from bot.db.repositories.deliveries import DeliveryRepo
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.plans import PlanRepo
+from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
@@ -37,12 +38,13 @@ from bot.scheduling.ratelimit import Pacer
 from bot.services import challenges, checkins, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
-from bot.services.plans import ExerciseLibrary, PlanService
+from bot.services.exercises import ExerciseLibrary
+from bot.services.intervals import TimerService
+from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
-from bot.services.timers import TimerService
 from bot.services.workouts import WorkoutService
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ class Services:
     reminders: ReminderService = field(init=False)
     # -- challenges and intervals (fields) --
     challenges: ChallengeService = field(init=False)
-    timers: TimerService = field(init=False)
+    intervals: TimerService = field(init=False)
     # -- plans and privacy (fields) --
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
@@ -93,18 +95,17 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         return (planned.routine_id, planned.routine_name) if planned is not None else None
 
     # -- check-ins and reminders (build) --
-    checkin_repo = CheckinRepo(db)
     services.checkins = CheckinService(
-        checkin_repo, services.deliveries, services.members, services.workouts, clock
+        CheckinRepo(db), services.deliveries, services.members, services.workouts, clock
     )
     services.reminders = ReminderService(
-        checkin_repo, services.deliveries, services.members, clock, plan_lookup=planned_routine
+        ReminderRepo(db), services.deliveries, services.members, clock, plan_lookup=planned_routine
     )
     # -- challenges and intervals (build) --
     services.challenges = ChallengeService(
         ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
     )
-    services.timers = TimerService(TimerRepo(db), clock)
+    services.intervals = TimerService(TimerRepo(db), clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -152,7 +153,7 @@ def build_runtime(client: commands.Bot, services: Services, *, pacer: Pacer, on_
         deliveries=services.deliveries,
         members=services.members.repo,
         guilds=GuildRepo(services.db),
-        timers=services.timers,
+        timers=services.intervals,
         pacer=pacer,
         clock=services.clock,
         on_error=on_error,

@@ -236,7 +236,7 @@ class LogFromTimerButton(
         # Finding the challenges takes the database; a modal can't follow a deferral, so the
         # member is answered first and the modal opens from the button or menu in that answer.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        timer = await bot.services.timers.find(self.timer_id)
+        timer = await bot.services.intervals.find(self.timer_id)
         found = await bot.services.challenges.loggable(
             interaction.guild_id, interaction.user.id, program=timer.notation if timer else None
         )

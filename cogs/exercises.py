@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.domain.exercises import EQUIPMENT, MUSCLES, Exercise, equipment_label, muscle_label
-from bot.services.plans import ExerciseHit, ExerciseInfo, ExerciseLibrary, ExerciseSearch
+from bot.services.exercises import ExerciseHit, ExerciseInfo, ExerciseLibrary, ExerciseSearch
 from bot.ui import COLOUR, DESCRIPTION_MAX, FIELD_MAX, RepmateView, clip, reply
 
 Interaction = discord.Interaction[RepmateBot]

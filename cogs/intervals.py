@@ -31,7 +31,7 @@ from bot.domain.text import inline_code
 from bot.errors import UserFacingError
 from bot.runtime.kinds import Outgoing
 from bot.runtime.timers import TimerRunner
-from bot.services.timers import Timer, TimerService, TimerState
+from bot.services.intervals import Timer, TimerService, TimerState
 from bot.ui import (
     COLOUR,
     COLOUR_MUTED,
@@ -246,7 +246,7 @@ class IntervalsCog(
 
     @property
     def service(self) -> TimerService:
-        return self.bot.services.timers
+        return self.bot.services.intervals
 
     @property
     def timers(self) -> TimerRunner:

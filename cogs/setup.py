@@ -7,9 +7,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.db.repositories.guilds import GuildConfig
 from bot.errors import UserFacingError
-from bot.services.settings import DEFAULT_EMERGENCY_TEXT
+from bot.services.settings import DEFAULT_EMERGENCY_TEXT, GuildConfig
 from bot.ui import COLOUR, missing_post_permissions, reply
 
 

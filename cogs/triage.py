@@ -1,6 +1,6 @@
 """/shouldistop: the "Should I stop?" check (SPEC §7, TRIAGE.md §5–6).
 
-A thin adapter over :class:`bot.services.triage.TriageFlow`: it renders each step as an
+A thin adapter over :class:`bot.triage.TriageFlow`: it renders each step as an
 embed with a select menu and buttons, passes the member's presses to the flow, and renders
 the outcome the rule set builds. Every clinical word comes from the rule set
 (``bot/triage/rules.toml``); this module only adds the Discord plumbing and a few words of
@@ -34,8 +34,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
-from bot.services.triage import Choice, FlowError, Stage, TriageFlow
-from bot.triage import Outcome
+from bot.triage import Choice, FlowError, Outcome, Stage, TriageFlow
 from bot.ui import (
     COLOUR,
     COLOUR_DANGER,

@@ -24,7 +24,7 @@ from bot.runtime.tasks import Background, ErrorSink
 from bot.runtime.timers import TimerRunner
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.ratelimit import Pacer
-from bot.services.timers import TimerService
+from bot.services.intervals import TimerService
 
 
 class Runtime:

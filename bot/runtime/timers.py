@@ -27,7 +27,7 @@ from bot.runtime.dispatcher import SendFailed
 from bot.runtime.kinds import Outgoing
 from bot.runtime.tasks import Spawn
 from bot.scheduling.ratelimit import Pacer
-from bot.services.timers import Timer, TimerService, TimerState
+from bot.services.intervals import Timer, TimerService, TimerState
 
 log = logging.getLogger(__name__)
 

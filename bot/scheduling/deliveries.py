@@ -80,6 +80,9 @@ class DeliveryScheduler:
     async def get(self, delivery_id: int) -> Delivery | None:
         return await self.repo.get(delivery_id)
 
+    async def get_by_key(self, dedupe_key: str) -> Delivery | None:
+        return await self.repo.get_by_key(dedupe_key)
+
     async def for_user(
         self, user_id: int, *, kinds: Iterable[str] | None = None, statuses: Iterable[str] = OPEN
     ) -> list[Delivery]:

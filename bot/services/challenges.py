@@ -48,8 +48,8 @@ from bot.domain.text import NameRules, clean_name, code_safe, inline_code, name_
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Settled
+from bot.services.intervals import read_program
 from bot.services.settings import GuildSettingsService, MemberSettingsService
-from bot.services.timers import read_program
 
 Clock = Callable[[], datetime]
 Status = Literal["upcoming", "running", "ended"]
@@ -654,7 +654,7 @@ class ChallengeService:
                 f"{inline_code(challenge.name)} has just ended by itself; its results are on their way.",
                 example=f"`/challenge leaderboard name:{challenge.name}`",
             )
-        delivery = await self.deliveries.repo.get_by_key(end_key(challenge.id))
+        delivery = await self.deliveries.get_by_key(end_key(challenge.id))
         if delivery is None:
             ended = await self.repo.get(challenge.id)
             assert ended is not None

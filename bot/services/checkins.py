@@ -127,7 +127,7 @@ class CheckinService:
         if not settings.checkins_enabled:
             return None
         session_id = int(delivery.payload["session_id"])
-        row = await self.workouts.repo.get(session_id)
+        row = await self.workouts.stored_session(session_id)
         if row is None:
             return None
         hours = (self.clock() - row.performed_at).total_seconds() / 3600
@@ -149,7 +149,7 @@ class CheckinService:
         delivery = await self._own_checkin(delivery_id, user_id)
         level = self._check_level(level)
         session_id = int(delivery.payload["session_id"])
-        row = await self.workouts.repo.get(session_id)
+        row = await self.workouts.stored_session(session_id)
         now = self.clock()
         workout_at = row.performed_at if row is not None else self.workout_at(delivery)
         hours = max(0.0, (now - workout_at).total_seconds() / 3600)

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.db.repositories.checkins import CheckinRepo, ReminderRow
 from bot.db.repositories.deliveries import CANCELLED, Delivery
+from bot.db.repositories.reminders import ReminderRepo, ReminderRow
 from bot.domain import localtime, soreness
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
@@ -127,7 +127,7 @@ class ReminderContext:
 class ReminderService:
     def __init__(
         self,
-        repo: CheckinRepo,
+        repo: ReminderRepo,
         deliveries: DeliveryScheduler,
         members: MemberSettingsService,
         clock: Clock,

@@ -8,7 +8,9 @@ from datetime import datetime, time
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
-from bot.db.repositories.guilds import GuildConfig, GuildRepo
+# Re-exported: the adapters show a server's settings without reaching into the database layer.
+from bot.db.repositories.guilds import GuildConfig as GuildConfig
+from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo, MemberRow
 from bot.domain import localtime
 from bot.errors import UserFacingError

@@ -349,6 +349,10 @@ class WorkoutService:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    async def stored_session(self, session_id: int) -> SessionRow | None:
+        """The stored session as logged (None once undone or deleted)."""
+        return await self.repo.get(session_id)
+
     async def get_session(self, session_id: int) -> LoggedSession | None:
         """Who logged a session and when it was performed (None once undone or deleted)."""
         row = await self.repo.get(session_id)

@@ -1,7 +1,8 @@
-"""The "Should I stop?" triage: rules data, the decision engine and the outcome text.
+"""The "Should I stop?" triage: rules data, the decision engine, the outcome text and the flow.
 
 Pure Python with no Discord dependency, so the clinical behaviour can be read, reviewed
-and tested on its own (SPEC §7, TRIAGE.md). Typical use::
+and tested on its own (SPEC §7, TRIAGE.md). :class:`TriageFlow` walks a member through the
+steps as a state machine (:mod:`bot.triage.flow`). Typical use of the engine::
 
     from bot.triage import assess, build_outcome, load_rules
 
@@ -12,6 +13,7 @@ and tested on its own (SPEC §7, TRIAGE.md). Typical use::
 """
 
 from bot.triage.engine import UNSURE, Answer, Assessment, assess
+from bot.triage.flow import Choice, FlowError, Stage, TriageFlow
 from bot.triage.outcome import Outcome, build_outcome, intro_text
 from bot.triage.ruleset import LEVELS, Level, Rule, RuleSet, TriageRulesError, load_rules
 
@@ -20,10 +22,14 @@ __all__ = [
     "UNSURE",
     "Answer",
     "Assessment",
+    "Choice",
+    "FlowError",
     "Level",
     "Outcome",
     "Rule",
     "RuleSet",
+    "Stage",
+    "TriageFlow",
     "TriageRulesError",
     "assess",
     "build_outcome",

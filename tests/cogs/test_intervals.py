@@ -50,7 +50,7 @@ async def advance(env: Any, seconds: float, step: float = 60) -> None:
 
 
 async def timer_of(env: Any, member: Any) -> Any:
-    timers = await env.bot.services.timers.repo.active_for_owner(member.id)
+    timers = await env.bot.services.intervals.repo.active_for_owner(member.id)
     assert len(timers) == 1
     return timers[0]
 
@@ -80,7 +80,7 @@ async def test_a_20_minute_emom_edits_at_phase_changes_only_and_ends_finished(si
     assert count == 21, f"{count} edits: round 1 to 20 and the finish"
     await advance(env, 30 * 60, step=600)
     assert len(edits(env, message.id)) == count, "a finished timer is never edited again"
-    row = await env.bot.services.timers.repo.get(timer.id)
+    row = await env.bot.services.intervals.repo.get(timer.id)
     assert row is not None and row.status == FINISHED and row.elapsed_s == 1200
     await env.bot.close()
 
@@ -142,7 +142,7 @@ async def test_only_the_starter_can_pause_resume_and_stop(simcord_env):
     count = len(edits(env, message.id))
     await advance(env, 15 * 60)
     assert len(edits(env, message.id)) == count
-    row = await env.bot.services.timers.repo.get(timer.id)
+    row = await env.bot.services.intervals.repo.get(timer.id)
     assert row is not None and row.status == STOPPED and row.elapsed_s == 120
     await env.bot.close()
 
@@ -159,7 +159,7 @@ async def test_a_deleted_timer_message_ends_the_timer_silently(simcord_env):
     before = len(edits(env, message.id))
     await advance(env, 10 * 60)
     assert len(edits(env, message.id)) <= before + 1, "one failed edit at most, then silence"
-    row = await env.bot.services.timers.repo.get(timer.id)
+    row = await env.bot.services.intervals.repo.get(timer.id)
     assert row is not None and row.status == GONE
     assert w.general.history() == [], "nothing else was posted"
     # The member can start a new one straight away.
@@ -257,7 +257,7 @@ async def test_bad_programs_are_refused_with_the_position_and_an_example(simcord
     text = user_error(env, result)
     assert expected in text and ("e.g." in text or "Example" in text)
     assert w.general.history() == []
-    assert await env.bot.services.timers.repo.active() == []
+    assert await env.bot.services.intervals.repo.active() == []
     await env.bot.close()
 
 
@@ -291,7 +291,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused(simcord_env):
     result = await w.alice.slash(locked, "interval start", program="tabata")
     text = user_error(env, result)
     assert "Send Messages" in text
-    assert await env.bot.services.timers.repo.active() == []
+    assert await env.bot.services.intervals.repo.active() == []
     await env.bot.close()
 
 
@@ -301,7 +301,7 @@ async def test_stopped_timer_status_is_kept(simcord_env):
     message = await start(w, w.alice, "tabata")
     timer = await timer_of(env, w.alice)
     await w.alice.click(message, label="Stop")
-    row = await env.bot.services.timers.repo.get(timer.id)
+    row = await env.bot.services.intervals.repo.get(timer.id)
     assert row is not None and row.status == STOPPED and row.elapsed_s == 0.0
     assert "Stopped" in text_of(refetch(w.general, message))
     with pytest.raises(simcord.SetupError):

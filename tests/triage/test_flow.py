@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.triage import FlowError, Stage, TriageFlow
-from bot.triage import UNSURE, Answer, RuleSet, load_rules
+from bot.triage import UNSURE, Answer, FlowError, RuleSet, Stage, TriageFlow, load_rules
 
 E_IDS = [f"E{i}" for i in range(1, 13)]
 S_IDS = ["S1", "S2", "S3", "S4", "S5", "S7", "S8", "S9", "S10", "S11", "S12", "S13"]

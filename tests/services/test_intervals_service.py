@@ -11,7 +11,7 @@ import pytest_asyncio
 from bot.db.database import Database
 from bot.db.repositories.timers import FINISHED, GONE, PAUSED, RUNNING, STOPPED, TimerRepo
 from bot.errors import NotAllowed, NotFound, UserFacingError
-from bot.services.timers import LEAD_IN_S, MAX_ACTIVE_PER_CHANNEL, SHOWN_READY, TimerService, state_at
+from bot.services.intervals import LEAD_IN_S, MAX_ACTIVE_PER_CHANNEL, SHOWN_READY, TimerService, state_at
 
 ALICE, BOB = 101, 202
 GUILD, CHANNEL = 1, 10

@@ -35,8 +35,9 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TypeVar
 
-from bot.triage import UNSURE, Answer, Assessment, Outcome, Rule, RuleSet, assess, build_outcome, intro_text
-from bot.triage.ruleset import ImprovingChoice, PainChoice, TimeChoice
+from bot.triage.engine import UNSURE, Answer, Assessment, assess
+from bot.triage.outcome import Outcome, build_outcome, intro_text
+from bot.triage.ruleset import ImprovingChoice, PainChoice, Rule, RuleSet, TimeChoice
 
 __all__ = ["Choice", "FlowError", "Stage", "TriageFlow"]
 
