@@ -14,6 +14,7 @@ import simcord
 from bot import Settings
 from bot.app import EXTENSIONS, RepmateBot
 from tests.contract_guard import Reach, check_request, check_upload
+from tests.response_ledger import install, slow_work
 
 #: The largest value each Discord limit reached over the whole run (printed at the end).
 REACH = Reach()
@@ -64,10 +65,14 @@ async def simcord_env(simcord_bot: RepmateBot, request: pytest.FixtureRequest) -
         env.backend.advance_clock((target - SIMCORD_EPOCH).total_seconds())
     await env.start()
     uploads = _record_uploads()
+    # REPMATE_AUDIT_FIRST_RESPONSE=1: every behaviour test also fails on work before a first response.
+    audit = install(env) if os.environ.get("REPMATE_AUDIT_FIRST_RESPONSE") else None
     try:
         yield env
     finally:
         uploads.undo()
+        if audit is not None:
+            audit[1]()
         await env.shutdown()
         if env.check_errors:
             env._raise_errors_since(env._errors_acknowledged)
@@ -79,6 +84,8 @@ async def simcord_env(simcord_bot: RepmateBot, request: pytest.FixtureRequest) -
     problems += [problem for name, size in uploads.sizes for problem in check_upload(name, size, REACH)]
     if problems:
         pytest.fail("Requests outside Discord's documented limits:\n" + "\n".join(problems[:20]))
+    if audit is not None and (slow := slow_work(audit[0])):
+        pytest.fail("Work before the first response:\n" + "\n".join(map(str, slow[:10])))
 
 
 class _UploadRecorder:

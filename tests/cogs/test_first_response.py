@@ -13,91 +13,27 @@ receiving it and its first response are counted:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import discord
 import pytest
-from sqlalchemy import event
 
 from tests.cogs.world import World, build_world
+from tests.response_ledger import Ledger, install, slow_work
 
 pytestmark = pytest.mark.simcord(settle_timeout=20)
 
-_CALLBACK = re.compile(r"^/interactions/(\d+)/[^/]+/callback$")
-
-
-@dataclass
-class Ledger:
-    """Interactions received, SQL run and REST calls made, in the order they happened."""
-
-    env: Any
-    events: list[tuple[str, Any, int]] = field(default_factory=list)
-
-    def mark(self, kind: str, payload: Any) -> None:
-        self.events.append((kind, payload, len(self.env.http_requests)))
-
-    def before_first_response(self) -> Iterator[tuple[int, list[str], list[str], int]]:
-        """For each interaction: (id, SQL before its response, REST before it, response type)."""
-        requests = self.env.http_requests
-        callbacks = {}
-        for index, request in enumerate(requests):
-            match = _CALLBACK.match(request.path)
-            if match and int(match[1]) not in callbacks:
-                callbacks[int(match[1])] = (index, (request.json or {}).get("type"))
-        for position, (kind, interaction_id, http_at) in enumerate(self.events):
-            if kind != "received" or interaction_id not in callbacks:
-                continue
-            answered_at, response_type = callbacks[interaction_id]
-            sql = []
-            for later_kind, statement, later_http in self.events[position + 1 :]:
-                if later_kind == "received" or later_http > answered_at:
-                    break
-                if later_kind == "sql":
-                    sql.append(statement)
-            rest = [f"{r.method} {r.path}" for r in requests[http_at:answered_at]]
-            yield interaction_id, sql, rest, response_type
-
 
 @pytest.fixture
-def ledger(simcord_env, monkeypatch) -> Ledger:  # type: ignore[no-untyped-def]
-    env = simcord_env
-    book = Ledger(env)
-    parsers = env.bot._connection.parsers
-    original = parsers["INTERACTION_CREATE"]
-
-    def received(data):  # type: ignore[no-untyped-def]
-        book.mark("received", int(data["id"]))
-        return original(data)
-
-    monkeypatch.setitem(parsers, "INTERACTION_CREATE", received)
-    engine = env.bot.services.db.engine.sync_engine
-
-    def statement(_conn, _cursor, sql, *_args):  # type: ignore[no-untyped-def]
-        book.mark("sql", " ".join(sql.split())[:120])
-
-    event.listen(engine, "before_cursor_execute", statement)
+def ledger(simcord_env) -> Iterator[Ledger]:  # type: ignore[no-untyped-def]
+    book, stop = install(simcord_env)
     yield book
-    event.remove(engine, "before_cursor_execute", statement)
+    stop()
 
 
 def assert_quick(ledger: Ledger) -> None:
-    slow = []
-    seen = 0
-    for interaction_id, sql, rest, response_type in ledger.before_first_response():
-        seen += 1
-        if response_type == 8:  # autocomplete: reads are its job, writes are not
-            writes = [s for s in sql if not s.upper().startswith(("SELECT", "PRAGMA", "WITH"))]
-            if writes or rest:
-                slow.append((interaction_id, "autocomplete", writes, rest))
-        elif response_type == 9:  # a modal must come first: one indexed read at most
-            if len(sql) > 1 or rest:
-                slow.append((interaction_id, "modal", sql, rest))
-        elif sql or rest:
-            slow.append((interaction_id, f"response type {response_type}", sql, rest))
-    assert seen, "the ledger saw no interaction: the check itself is broken"
+    assert any(True for _ in ledger.before_first_response()), "the ledger saw no interaction"
+    slow = slow_work(ledger)
     assert slow == [], "work before the first response:\n" + "\n".join(map(str, slow))
 
 
