@@ -135,6 +135,11 @@ class RepmateBot(commands.Bot):
             await self.load_extension(extension)
         runtime.start()
         await self.sync_commands_if_changed()
+        if not self.owner_ids and self.owner_id is None:
+            # Learn the owners now, not in the middle of someone's /help or /admin (a REST call
+            # before the first response would eat into Discord's 3 seconds).
+            app = await self.application_info()
+            self.owner_ids = {m.id for m in app.team.members} if app.team else {app.owner.id}
         log.info("Repmate %s set up on %s", self.version, db.dialect)
 
     # -- command sync ---------------------------------------------------------------------------

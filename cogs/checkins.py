@@ -161,6 +161,8 @@ class CheckinButton(
     async def _open_triage(self, interaction: Interaction) -> None:
         from cogs.triage import start_triage
 
+        # Answered before the delivery is read; the check then replaces the "thinking" state.
+        await interaction.response.defer(ephemeral=interaction.guild_id is not None, thinking=True)
         hint = await interaction.client.services.checkins.checkin_triage_hint(
             self.delivery_id, interaction.user.id
         )
