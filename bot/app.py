@@ -138,8 +138,12 @@ class RepmateBot(commands.Bot):
         if not self.owner_ids and self.owner_id is None:
             # Learn the owners now, not in the middle of someone's /help or /admin (a REST call
             # before the first response would eat into Discord's 3 seconds).
-            app = await self.application_info()
-            self.owner_ids = {m.id for m in app.team.members} if app.team else {app.owner.id}
+            try:
+                app = await self.application_info()
+            except discord.HTTPException as exc:
+                log.warning("Could not learn the bot's owners at start-up (%s); /admin asks later", exc)
+            else:
+                self.owner_ids = {m.id for m in app.team.members} if app.team else {app.owner.id}
         log.info("Repmate %s set up on %s", self.version, db.dialect)
 
     # -- command sync ---------------------------------------------------------------------------
