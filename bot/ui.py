@@ -132,6 +132,14 @@ async def run_component(interaction: discord.Interaction[Any], handler: Any) -> 
             await interaction.client.on_error("component", interaction)
 
 
+def post_message_id(interaction: discord.Interaction[Any]) -> int | None:
+    """The message a button was pressed on, when it is a server post (not an ephemeral reply)."""
+    message = interaction.message
+    if message is None or message.flags.ephemeral or interaction.guild_id is None:
+        return None
+    return message.id
+
+
 def jump_view(url: str, label: str = "Jump to post") -> discord.ui.View:
     """A link button to a message, rather than a raw URL in the reply."""
     view = discord.ui.View(timeout=None)

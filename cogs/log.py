@@ -23,7 +23,7 @@ from bot.domain.text import inline_code, plural
 from bot.domain.units import WeightSystem, format_weight
 from bot.services.charts import weekly_volume_png
 from bot.services.workouts import History, LoggedWorkout, WorkoutService
-from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, reply, run_component
+from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, post_message_id, reply, run_component
 from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
@@ -172,13 +172,11 @@ class LogRoutineButton(
     async def _log(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = interaction.client
-        post = interaction.message
-        on_post = post is not None and interaction.guild_id is not None and not post.flags.ephemeral
         logged = await bot.services.workouts.log_routine(
             interaction.user.id,
             interaction.guild_id,
             self.routine_id,
-            message_id=post.id if post is not None and on_post else None,
+            message_id=post_message_id(interaction),
         )
         await reply(interaction, embed=logged_embed(logged))
 

@@ -39,6 +39,7 @@ from bot.ui import (
     clip,
     configured_channel,
     jump_view,
+    post_message_id,
     reply,
     run_component,
 )
@@ -247,7 +248,7 @@ class RoutinePostButton(
     async def _save(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         copy = await interaction.client.services.routines.save_copy(
-            self.routine_id, interaction.user.id, message_id=_post_id(interaction)
+            self.routine_id, interaction.user.id, message_id=post_message_id(interaction)
         )
         await reply(
             interaction,
@@ -259,7 +260,7 @@ class RoutinePostButton(
         # Acknowledge as an update of the post, so the count on the button can change in place.
         await interaction.response.defer()
         result = await interaction.client.services.routines.like(
-            self.routine_id, interaction.user.id, message_id=_post_id(interaction)
+            self.routine_id, interaction.user.id, message_id=post_message_id(interaction)
         )
         await interaction.edit_original_response(view=post_view(self.routine_id, result.like_count))
         if result.liked:
@@ -269,14 +270,6 @@ class RoutinePostButton(
         else:
             text = f"Like removed from {inline_code(result.routine.name)} ({result.like_count} 👍)."
         await reply(interaction, text)
-
-
-def _post_id(interaction: Interaction) -> int | None:
-    """The message a button was pressed on, when it is a server post (not an ephemeral reply)."""
-    message = interaction.message
-    if message is None or message.flags.ephemeral or interaction.guild_id is None:
-        return None
-    return message.id
 
 
 # -- the cog ----------------------------------------------------------------------------------------
