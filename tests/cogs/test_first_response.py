@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import discord
 import pytest
 
-from tests.cogs.world import World, build_world
+from tests.cogs.world import World, build_world, create_routine
 from tests.response_ledger import Ledger, install, slow_work
 
 pytestmark = pytest.mark.simcord(settle_timeout=20)
@@ -41,16 +41,7 @@ async def share_leg_day(w: World) -> discord.Message:
     await w.admin.slash(
         w.general, "setup channels", routines=w.routines, challenges=w.challenges, checkins=w.checkins
     )
-    shown = await w.alice.slash(w.general, "routine create")
-    await w.alice.submit_modal(
-        shown,
-        {
-            "routine-name": "Leg Day",
-            "routine-exercises": "Back Squat 3x5 @ 100kg",
-            "routine-notes": "",
-            "routine-tags": "legs",
-        },
-    )
+    await create_routine(w.alice, w.general, "Leg Day", "Back Squat 3x5 @ 100kg", tags="legs")
     await w.alice.slash(w.general, "routine share", name="Leg Day")
     return w.routines.last_message
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cogs.world import build_world, text_of, user_error
+from tests.cogs.world import build_world, create_routine, text_of, user_error
 
 pytestmark = [pytest.mark.simcord(settle_timeout=30), pytest.mark.start_at("2026-03-05T12:00:00+00:00")]
 
@@ -161,16 +161,7 @@ async def test_changing_time_zone_moves_the_reminder(simcord_env):
 async def test_a_planned_day_names_the_routine_and_log_it_logs_it(simcord_env):
     env = simcord_env
     w = build_world(env)
-    shown = await w.alice.slash(w.general, "routine create")
-    await w.alice.submit_modal(
-        shown,
-        {
-            "routine-name": "Leg Day",
-            "routine-exercises": "Back Squat 3x5 @ 100kg",
-            "routine-notes": "",
-            "routine-tags": "",
-        },
-    )
+    await create_routine(w.alice, w.general, "Leg Day", "Back Squat 3x5 @ 100kg")
     await w.alice.slash(w.general, "plan set", day="fri", routine="Leg Day")  # 2026-03-06 is a Friday
     await w.alice.slash(w.general, "remind daily", time="13:00")
     await advance(env, 1.5)  # Thu 13:00: nothing planned
@@ -257,16 +248,7 @@ async def test_done_without_a_plan_says_marked_done_and_logs_nothing(simcord_env
 async def test_done_on_a_planned_day_offers_log_it(simcord_env):
     env = simcord_env
     w = build_world(env)
-    shown = await w.alice.slash(w.general, "routine create")
-    await w.alice.submit_modal(
-        shown,
-        {
-            "routine-name": "Leg Day",
-            "routine-exercises": "Back Squat 3x5 @ 100kg",
-            "routine-notes": "",
-            "routine-tags": "",
-        },
-    )
+    await create_routine(w.alice, w.general, "Leg Day", "Back Squat 3x5 @ 100kg")
     await w.alice.slash(w.general, "plan set", day="thu", routine="Leg Day")  # 2026-03-05 is a Thursday
     await w.alice.slash(w.general, "remind daily", time="13:00")
     await advance(env, 1.5)

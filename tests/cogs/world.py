@@ -58,3 +58,12 @@ def user_error(env: simcord.Env, result: Any) -> str:
     assert result.ephemeral, "errors are shown only to the member"
     simcord.assert_error(env, UserFacingError)
     return text_of(result.response)
+
+
+async def create_routine(member: Any, channel: Any, name: str, exercises: str, *, tags: str = "") -> Any:
+    """Write a routine through `/routine create` and its modal, as a member does."""
+    shown = await member.slash(channel, "routine create")
+    return await member.submit_modal(
+        shown,
+        {"routine-name": name, "routine-exercises": exercises, "routine-notes": "", "routine-tags": tags},
+    )
