@@ -173,8 +173,43 @@ async def test_a_cancelled_waiter_takes_nothing_and_frees_the_queue() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
+    # Its slot is handed back exactly: not before the first grant's interval is over ...
+    assert not limiter.try_acquire()
     clock.now += 0.1
-    assert limiter.try_acquire()  # the cancelled waiter did not use the token
+    # ... then one token is there, the one the cancelled waiter did not use, and only one.
+    assert limiter.try_acquire()
+    assert not limiter.try_acquire()
+
+
+async def test_a_cancelled_waiter_behind_another_gives_back_nothing_early() -> None:
+    """With a later reservation queued behind it, the cancelled slot is not reused out of order."""
+    clock = FakeClock()
+    parked: list[float] = []
+
+    async def stuck_sleep(seconds: float) -> None:
+        parked.append(seconds)
+        await asyncio.Event().wait()
+
+    limiter = TokenBucket(10, monotonic=clock.monotonic, sleep=stuck_sleep)
+    await limiter.acquire()
+    first = asyncio.create_task(limiter.acquire())
+    second = asyncio.create_task(limiter.acquire())
+    while len(parked) < 2:
+        await asyncio.sleep(0)
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    # The second waiter still holds the slot at +0.2 s: nothing is free before then.
+    clock.now += 0.1
+    assert not limiter.try_acquire()
+    second.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    # The last reservation is handed back; the earlier one stays spent (late, never early).
+    assert not limiter.try_acquire()
+    clock.now += 0.1
+    assert limiter.try_acquire()
+    assert not limiter.try_acquire()
 
 
 def test_invalid_arguments_are_refused() -> None:
