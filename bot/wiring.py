@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from discord.ext import commands
 
@@ -130,11 +130,19 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
     }
 
 
+def _hourly(now: datetime) -> datetime:
+    return now + timedelta(hours=1)
+
+
 def periodic_jobs(services: Services) -> list[Job]:
     """What runs on a timetable, or once at start-up."""
     jobs = [
         # A challenge created just before a crash may lack its announcements: schedule them.
         Job("challenge-deliveries-check", services.challenges.ensure_scheduled),
+        # A daily reminder whose next occurrence was never written (a crash right after the
+        # last was sent) gets it back: at start-up, then hourly.
+        Job("reminder-chain-check", services.reminders.ensure_scheduled),
+        Job("reminder-chain-repair", services.reminders.ensure_scheduled, next_run=_hourly),
     ]
     privacy = services.privacy
     if privacy.retention_days:

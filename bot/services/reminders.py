@@ -280,6 +280,18 @@ class ReminderService:
         if row is not None:
             await self._schedule_next(row, settled.delivery.due_at)
 
+    async def ensure_scheduled(self) -> int:
+        """Every active reminder has its next occurrence waiting; schedules any that lost it.
+
+        The next occurrence is scheduled after the last one settles. A crash between the
+        two, or a failed query in between, would otherwise end the member's reminder for
+        good. Runs at start-up and hourly. Returns how many chains were repaired.
+        """
+        broken = await self.repo.active_without_occurrence(KIND, ("pending", "paused", "claimed"))
+        for row in broken:
+            await self._schedule_next(row, self.clock())
+        return len(broken)
+
     async def snooze(self, delivery_id: int, user_id: int) -> datetime:
         delivery = await self.deliveries.get(delivery_id)
         if delivery is None or delivery.kind not in (KIND, SNOOZE_KIND):

@@ -262,3 +262,51 @@ async def test_done_on_a_planned_day_offers_log_it(simcord_env):
     await w.alice.user.click(after, label="Log it")
     history = await env.bot.services.workouts.history(w.alice.id, days=1)
     assert [s.routine_name for s in history.sessions] == ["Leg Day"]
+
+
+async def test_a_crash_right_after_a_reminder_is_sent_does_not_end_the_chain(simcord_env, make_bot):
+    """The process dies between marking today's reminder sent and scheduling tomorrow's."""
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    dispatcher = env.bot.runtime.dispatcher
+    follow_up = dispatcher._settled
+
+    async def dies_after_the_mark(kind, delivery, status, message_id=None):  # type: ignore[no-untyped-def]
+        if delivery.kind != "reminder":
+            await follow_up(kind, delivery, status, message_id)
+        # A reminder's follow-up never runs: the process is gone.
+
+    dispatcher._settled = dies_after_the_mark  # type: ignore[method-assign]
+    await env.bot.runtime.periodic.stop()  # nothing else runs in a process that is gone
+    await advance(env, 2)  # 14:00
+    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == ["05 13:00"]
+    waiting = await env.bot.services.deliveries.for_user(w.alice.id, kinds=["reminder"], statuses=["pending"])
+    assert waiting == [], "the chain is broken: nothing is scheduled for tomorrow"
+    await env.restart_bot(make_bot())
+    await advance(env, 48)
+    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == ["05 13:00", "06 13:00", "07 13:00"]
+
+
+async def test_a_failed_query_after_a_reminder_is_sent_is_repaired_without_a_restart(simcord_env):
+    import simcord
+    from sqlalchemy import exc
+
+    env = simcord_env
+    w = build_world(env)
+    await w.alice.slash(w.general, "remind daily", time="13:00")
+    service = env.bot.services.reminders
+    schedule_next = service._schedule_next
+    failures = {"left": 1}
+
+    async def flaky(row, after):  # type: ignore[no-untyped-def]
+        if failures["left"]:
+            failures["left"] -= 1
+            raise exc.OperationalError("INSERT INTO deliveries …", {}, Exception("database is locked"))
+        return await schedule_next(row, after)
+
+    service._schedule_next = flaky  # type: ignore[method-assign]
+    await advance(env, 26)  # today's 13:00, a failed follow-up, an hourly repair, tomorrow's 13:00
+    assert failures["left"] == 0
+    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == ["05 13:00", "06 13:00"]
+    simcord.assert_error(env, exc.OperationalError)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, select, update
 
 from bot.db.database import Database
+from bot.db.tables import deliveries
 from bot.db.tables_checkins import reminders
 from bot.db.tables_routines import workout_sessions
 
@@ -112,3 +113,22 @@ class ReminderRepo:
                 )
             ).first()
         return row is not None
+
+    async def active_without_occurrence(self, kind: str, statuses: tuple[str, ...]) -> list[ReminderRow]:
+        """Active reminders with no occurrence of ``kind`` waiting in ``statuses``: broken chains."""
+        waiting = (
+            select(deliveries.c.id)
+            .where(
+                deliveries.c.user_id == reminders.c.user_id,
+                deliveries.c.kind == kind,
+                deliveries.c.status.in_(statuses),
+            )
+            .correlate(reminders)
+        )
+        async with self.db.connect() as conn:
+            rows = (
+                (await conn.execute(select(reminders).where(reminders.c.active.is_(True), ~exists(waiting))))
+                .mappings()
+                .all()
+            )
+        return [_reminder(r) for r in rows]
