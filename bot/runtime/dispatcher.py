@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
@@ -64,16 +64,39 @@ DISCORD_CANNOT_DM = 50007
 DISCORD_UNKNOWN_CHANNEL = 10003
 
 
+#: Statuses after which a message may exist although the request failed: Discord (or a
+#: proxy) may have created it before answering, or discord.py's own retries may have hidden
+#: a first attempt that did. Status 0 is a network error with no answer at all.
+OUTCOME_UNKNOWN = frozenset({0, 429, 500, 502, 504, 520, 522, 524})
+#: Discord drops a repeat of a message with the same nonce for "the past few minutes"; a send
+#: whose outcome is unknown is retried, ahead of any backlog, within this much of its first try.
+NONCE_WINDOW = timedelta(minutes=2)
+#: Retries of a send whose outcome is unknown: quick, so they all fall inside NONCE_WINDOW.
+UNKNOWN_RETRY_FIRST = timedelta(seconds=2)
+
+
 class SendFailed(Exception):
     """Discord refused a request: its HTTP status, Discord's error code, and its own words.
 
     ``str()`` is the underlying error's text, so stored failure reasons read as Discord's.
+    ``retry_after`` is Discord's Retry-After (seconds) on a 429, and ``is_global`` says
+    whether that limit was the bot's global one rather than one route's.
     """
 
-    def __init__(self, status: int, code: int, text: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        text: str,
+        *,
+        retry_after: float | None = None,
+        is_global: bool = False,
+    ) -> None:
         super().__init__(text)
         self.status = status
         self.code = code
+        self.retry_after = retry_after
+        self.is_global = is_global
 
 
 class Sender(Protocol):
@@ -103,12 +126,20 @@ def pacer_shape(limit_per_second: float) -> tuple[float, int]:
     return limit_per_second - (burst - 1), burst
 
 
+#: ``(delivery, Discord's error code)`` for a refused server-channel post.
+PostRefused = Callable[[Delivery, int], Awaitable[None]]
+
+
 class _Ready(NamedTuple):
     kind: Kind
     delivery: Delivery
     member: MemberRow | None
     outgoing: Outgoing
     late: bool
+
+
+def _reason(exc: SendFailed) -> str:
+    return f"HTTP {exc.status}: {exc}" if exc.status else str(exc)
 
 
 def nonce_for(delivery: Delivery) -> str:
@@ -135,6 +166,8 @@ class Dispatcher:
         clock: Callable[[], datetime],
         kinds: DeliveryKinds,
         on_unreachable: Callable[[int], None] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        on_post_refused: PostRefused | None = None,
     ) -> None:
         self.sender = sender
         self.spawn = spawn
@@ -148,6 +181,9 @@ class Dispatcher:
         self.kinds = kinds
         #: Told when a member is found unreachable (so activity is recorded on their next command).
         self.on_unreachable = on_unreachable
+        self._sleep = sleep
+        #: Told when Discord refuses a server-channel post for a reason only an admin can fix.
+        self.on_post_refused = on_post_refused
         self.worker = f"{secrets.token_hex(6)}"
         self._task: asyncio.Task[Any] | None = None
         self._sleeper: asyncio.Task[Any] | None = None
@@ -155,6 +191,11 @@ class Dispatcher:
         self._stopping = False
         #: DM channels opened during the current batch (the batch's member rows predate them).
         self._opened_dms: dict[int, int] = {}
+        #: Deliveries whose last send may have created the message: id -> (first such try, retry at).
+        #: They are claimed before the backlog, so the retry carries the nonce inside its window.
+        self._unknown: dict[int, tuple[datetime, datetime, int]] = {}
+        #: Discord said the bot's global limit is spent: no send before this instant.
+        self._hold_until: datetime | None = None
         scheduler.on_schedule(self.wake)
 
     # -- lifetime --------------------------------------------------------------------------------
@@ -222,7 +263,11 @@ class Dispatcher:
         """Claim and process one batch; False when nothing was due."""
         now = self.clock()
         await self.repo.release_expired_claims(now)
-        batch = await self.repo.claim_due(now, worker=self.worker, deadline=now + CLAIM_TTL, limit=BATCH_SIZE)
+        batch = await self._claim_unknown_outcomes(now)
+        if len(batch) < BATCH_SIZE:
+            batch += await self.repo.claim_due(
+                now, worker=self.worker, deadline=now + CLAIM_TTL, limit=BATCH_SIZE - len(batch)
+            )
         if not batch:
             return False
         dm_users = sorted({d.user_id for d in batch if d.user_id is not None and d.channel_id is None})
@@ -241,6 +286,29 @@ class Dispatcher:
             await asyncio.create_task(self._send_group(ready[start : start + SEND_GROUP]))
         return True
 
+    async def _claim_unknown_outcomes(self, now: datetime) -> list[Delivery]:
+        """Retries of sends that may have gone through come first, whatever the backlog."""
+        due = [i for i, (_first, at, _tries) in self._unknown.items() if at <= now][:BATCH_SIZE]
+        if not due:
+            return []
+        claimed = await self.repo.claim_ids(due, now, worker=self.worker, deadline=now + CLAIM_TTL)
+        for delivery_id in due:
+            if delivery_id not in {d.id for d in claimed}:
+                # Settled elsewhere (cancelled, or claimed by another process): not ours to chase.
+                self._unknown.pop(delivery_id, None)
+        return claimed
+
+    async def _respect_global_limit(self) -> None:
+        """After a global 429, wait out Discord's Retry-After before the next request."""
+        hold = self._hold_until
+        if hold is None:
+            return
+        wait = (hold - self.clock()).total_seconds()
+        if wait > 0:
+            await self._sleep(wait)
+        if self._hold_until == hold:
+            self._hold_until = None
+
     async def _send_group(self, group: list[_Ready]) -> None:
         """Resolve targets first (DM opens take their own tokens), then send on one reservation.
 
@@ -255,6 +323,7 @@ class Dispatcher:
                 await self._http_failure(item, exc)
         if not ready:
             return
+        await self._respect_global_limit()
         await self.pacer.acquire(len(ready))
         await asyncio.gather(*(self._send(item, channel_id) for item, channel_id in ready))
 
@@ -335,15 +404,23 @@ class Dispatcher:
                 channel_id, outgoing, nonce=nonce_for(delivery), private=delivery.channel_id is None
             )
         except SendFailed as exc:
-            await self._http_failure(item, exc)
+            await self._http_failure(item, exc, sending=True)
             return
+        self._unknown.pop(delivery.id, None)
         await self.repo.mark_sent(
             delivery.id, self.worker, message_id=message_id, late=late, now=self.clock()
         )
         await self._settled(kind, delivery, SENT, message_id)
 
-    async def _http_failure(self, item: _Ready, exc: SendFailed) -> None:
+    async def _http_failure(self, item: _Ready, exc: SendFailed, *, sending: bool = False) -> None:
         kind, delivery = item.kind, item.delivery
+        if exc.status == 429 and exc.retry_after and exc.is_global:
+            hold = self.clock() + timedelta(seconds=exc.retry_after)
+            self._hold_until = max(hold, self._hold_until or hold)
+        if sending and exc.status in OUTCOME_UNKNOWN:
+            await self._retry_unknown_outcome(kind, delivery, exc)
+            return
+        self._unknown.pop(delivery.id, None)
         if exc.status == 403 and exc.code == DISCORD_CANNOT_DM and delivery.channel_id is None:
             await self._dms_closed(delivery, str(exc))
         elif exc.status == 404 and exc.code == DISCORD_UNKNOWN_CHANNEL and delivery.user_id:
@@ -354,10 +431,17 @@ class Dispatcher:
                 await self._retry_or_fail(kind, delivery, f"unknown DM channel: {exc}")
             else:
                 await self._failed(kind, delivery, f"not found: {exc}")
-        elif exc.status >= 500 or exc.status == 429:
-            await self._retry_or_fail(kind, delivery, f"HTTP {exc.status}: {exc}")
+                await self._post_refused(delivery, exc)
+        elif exc.status >= 500 or exc.status in (0, 429):
+            await self._retry_or_fail(kind, delivery, _reason(exc), not_before=exc.retry_after)
         else:
             await self._failed(kind, delivery, f"HTTP {exc.status}: {exc}")
+            if exc.status in (403, 404):
+                await self._post_refused(delivery, exc)
+
+    async def _post_refused(self, delivery: Delivery, exc: SendFailed) -> None:
+        if self.on_post_refused is not None and delivery.channel_id is not None and delivery.guild_id:
+            await self.on_post_refused(delivery, exc.code)
 
     async def _dm_channel_id(self, user_id: int, member: MemberRow | None) -> int:
         """The member's DM channel, opened once and then remembered: a DM costs one request."""
@@ -372,11 +456,42 @@ class Dispatcher:
         await self.members.update(user_id, self.clock(), dm_channel_id=channel_id)
         return channel_id
 
-    async def _retry_or_fail(self, kind: Kind, delivery: Delivery, reason: str) -> None:
-        """Retry through an outage until the delivery's own staleness rule says it is too late."""
+    async def _retry_unknown_outcome(self, kind: Kind, delivery: Delivery, exc: SendFailed) -> None:
+        """The message may exist: try again with the same nonce while Discord still matches it.
+
+        Inside NONCE_WINDOW of the first uncertain try, retries come quickly and ahead of the
+        backlog, so a message that did go through is returned, not posted again. Past it, the
+        delivery is retried like any other failure (a repeat is then possible only if every
+        retry in the window failed after the first had in fact gone through).
+        """
+        now = self.clock()
+        first, _, tries = self._unknown.get(delivery.id, (now, now, 0))
+        step = UNKNOWN_RETRY_FIRST * 2 ** min(tries, 10)
+        retry_at = now + max(step, timedelta(seconds=exc.retry_after or 0))
+        if retry_at - first > NONCE_WINDOW:
+            self._unknown.pop(delivery.id, None)
+            await self._retry_or_fail(kind, delivery, _reason(exc), not_before=exc.retry_after)
+            return
+        reason = f"outcome unknown, retrying with the same nonce: {_reason(exc)}"
+        if kind.lifecycle.is_stale(delivery, retry_at):
+            self._unknown.pop(delivery.id, None)
+            last = f"too late after {delivery.attempts + 1} attempts; last: {reason}"
+            await self._missed(kind, delivery, last, now=now)
+            return
+        self._unknown[delivery.id] = (first, retry_at, tries + 1)
+        await self.repo.mark_retry(delivery.id, self.worker, available_at=retry_at, reason=reason, now=now)
+        self.wake(retry_at)
+
+    async def _retry_or_fail(
+        self, kind: Kind, delivery: Delivery, reason: str, *, not_before: float | None = None
+    ) -> None:
+        """Retry through an outage until the delivery's own staleness rule says it is too late.
+
+        ``not_before``: Discord's Retry-After, when it gave one; the retry never comes sooner.
+        """
         attempt = delivery.attempts + 1
         now = self.clock()
-        available = now + backoff(attempt)
+        available = now + max(backoff(attempt), timedelta(seconds=not_before or 0))
         if kind.lifecycle.is_stale(delivery, available):
             await self._missed(kind, delivery, f"too late after {attempt} attempts; last: {reason}", now=now)
             return

@@ -12,18 +12,41 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 import discord
 
 from bot.runtime.dispatcher import SendFailed
 from bot.runtime.kinds import Outgoing
 
 
+def _retry_after(exc: discord.HTTPException) -> tuple[float | None, bool]:
+    """Discord's Retry-After (seconds) and whether the limit was the global one, on a 429."""
+    if exc.status != 429:
+        return None, False
+    headers = getattr(exc.response, "headers", None) or {}
+    try:
+        retry_after = float(headers.get("Retry-After", "")) if headers.get("Retry-After") else None
+    except ValueError:
+        retry_after = None
+    is_global = str(headers.get("X-RateLimit-Global", "")).lower() == "true" or (
+        str(headers.get("X-RateLimit-Scope", "")).lower() == "global"
+    )
+    return retry_after, is_global
+
+
 @asynccontextmanager
 async def _refusals() -> AsyncIterator[None]:
     try:
         yield
+    except discord.RateLimited as exc:
+        # discord.py gave up waiting (Retry-After above its max_ratelimit_timeout).
+        raise SendFailed(429, 0, str(exc), retry_after=exc.retry_after) from exc
     except discord.HTTPException as exc:
-        raise SendFailed(exc.status, exc.code, str(exc)) from exc
+        after, is_global = _retry_after(exc)
+        raise SendFailed(exc.status, exc.code, str(exc), retry_after=after, is_global=is_global) from exc
+    except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+        # No answer at all: the request may or may not have reached Discord.
+        raise SendFailed(0, 0, f"network error: {exc!r}") from exc
 
 
 class DiscordSender:

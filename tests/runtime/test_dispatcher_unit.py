@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.db.database import Database
-from bot.db.repositories.deliveries import Delivery, DeliveryRepo
+from bot.db.repositories.deliveries import Delivery, DeliveryRepo, NewDelivery
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
-from bot.runtime.dispatcher import RENDERER_WAIT, Dispatcher, SendFailed
+from bot.runtime.dispatcher import NONCE_WINDOW, RENDERER_WAIT, Dispatcher, SendFailed
 from bot.runtime.kinds import DeliveryKinds, Lifecycle, Outgoing, Settled
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.ratelimit import TokenBucket
@@ -31,6 +31,13 @@ class ScriptedSender:
     """Answers like Discord would, or refuses as told; records every request."""
 
     refuse_send: SendFailed | None = None
+    #: Refusals for particular nonces, taken one per attempt (then the send goes through).
+    refusals: dict[str, list[SendFailed]] = field(default_factory=dict)
+    #: Nonces whose message Discord creates although it then answers with an error.
+    creates_anyway: set[str] = field(default_factory=set)
+    clock: VirtualClock | None = None
+    times: list[tuple[float, str]] = field(default_factory=list)
+    by_nonce: dict[str, int] = field(default_factory=dict)
     opened: list[int] = field(default_factory=list)
     sent: list[tuple[int, str | None, str, bool]] = field(default_factory=list)
     pings: list[tuple[int, str, int]] = field(default_factory=list)
@@ -41,10 +48,21 @@ class ScriptedSender:
         return 500_000 + user_id
 
     async def send(self, channel_id: int, outgoing: Outgoing, *, nonce: str, private: bool) -> int:
+        if self.clock is not None:
+            self.times.append((self.clock.elapsed, nonce))
         if self.refuse_send is not None:
             raise self.refuse_send
+        if nonce in self.by_nonce:  # Discord returns the message already made with this nonce
+            return self.by_nonce[nonce]
+        queued = self.refusals.get(nonce)
+        refusal = queued.pop(0) if queued else None
+        if refusal is not None and nonce not in self.creates_anyway:
+            raise refusal
         self.sent.append((channel_id, outgoing.content, nonce, private))
         self.next_id += 1
+        self.by_nonce[nonce] = self.next_id
+        if refusal is not None:
+            raise refusal
         return self.next_id
 
     async def ping(self, channel_id: int, text: str, *, user_id: int) -> None:
@@ -79,7 +97,7 @@ class Rig:
 
 async def rig(db: Database, *, renderer: bool = True) -> Rig:
     clock = VirtualClock()
-    sender = ScriptedSender()
+    sender = ScriptedSender(clock=clock)
     settled: list[Settled] = []
     errors: list[str] = []
     unreachable: list[int] = []
@@ -112,6 +130,7 @@ async def rig(db: Database, *, renderer: bool = True) -> Rig:
         clock=clock.now,
         kinds=kinds,
         on_unreachable=unreachable.append,
+        sleep=clock.sleep,
     )
     return Rig(db, clock, sender, kinds, scheduler, dispatcher, settled, errors, unreachable)
 
@@ -264,3 +283,134 @@ async def test_a_renderer_that_raises_fails_the_delivery_and_reports_it(db: Data
     failed = await r.scheduler.get(bad.id)
     assert failed is not None and failed.status == "failed" and "boom" in (failed.last_error or "")
     assert r.errors == ["delivery-render:note"]
+
+
+def refused(
+    status: int, code: int = 0, *, retry_after: float | None = None, is_global: bool = False
+) -> SendFailed:
+    return SendFailed(status, code, f"{status} refused", retry_after=retry_after, is_global=is_global)
+
+
+def attempts_of(r: Rig, nonce: str) -> list[float]:
+    return [t for t, n in r.sender.times if n == nonce]
+
+
+async def test_a_send_whose_outcome_is_unknown_is_retried_ahead_of_the_backlog_and_posted_once(
+    db: Database,
+) -> None:
+    """Discord makes the message, answers 500, and discord.py's own retries meet 429s. The retry
+    must carry the same nonce inside Discord's window, however long the queue behind it."""
+    r = await rig(db)
+    uncertain = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "check-in"})
+    nonce = f"rmd{uncertain.id}"
+    r.sender.creates_anyway.add(nonce)
+    r.sender.refusals[nonce] = [refused(429, retry_after=0.5)]
+    # A backlog that takes the pacer (40/s) about 25 s: a retry queued behind it would be late.
+    await r.scheduler.schedule_many(
+        [
+            NewDelivery(kind="note", due_at=T0, channel_id=1000 + i, payload={"text": f"#{i}"})
+            for i in range(1000)
+        ]
+    )
+    await r.at(T0)
+    tries = attempts_of(r, nonce)
+    assert len(tries) == 2 and tries[1] - tries[0] <= 5, tries
+    assert tries[1] - tries[0] < NONCE_WINDOW.total_seconds()
+    assert [n for _, _, n, _ in r.sender.sent].count(nonce) == 1, "one message, not two"
+    final = await r.scheduler.get(uncertain.id)
+    assert final is not None and final.status == "sent" and final.message_id == r.sender.by_nonce[nonce]
+    assert len(r.sender.sent) == 1001
+    assert [s.status for s in r.settled].count("sent") == 1001
+
+
+async def test_a_network_error_is_an_unknown_outcome_too(db: Database) -> None:
+    r = await rig(db)
+    note = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "hi"})
+    nonce = f"rmd{note.id}"
+    r.sender.refusals[nonce] = [refused(0), refused(0)]
+    await r.at(T0)
+    while (nxt := await r.repo.next_wake_at()) is not None:
+        await r.at(nxt)
+    tries = attempts_of(r, nonce)
+    assert [t - tries[0] for t in tries] == [0, 2, 6], "quick retries: 2 s, then 4 s"
+    assert [text for _, text, _, _ in r.sender.sent] == ["hi"]
+
+
+async def test_a_429_waits_at_least_its_retry_after(db: Database) -> None:
+    r = await rig(db)
+    note = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "hi"})
+    nonce = f"rmd{note.id}"
+    r.sender.refusals[nonce] = [refused(429, retry_after=30)]
+    await r.at(T0)
+    held = await r.scheduler.get(note.id)
+    assert held is not None and held.status == "pending"
+    assert held.available_at == T0 + timedelta(seconds=30), "not the 2 s an unknown outcome would get"
+    await r.at(T0 + timedelta(seconds=29))
+    assert len(attempts_of(r, nonce)) == 1
+    await r.at(T0 + timedelta(seconds=30))
+    assert len(attempts_of(r, nonce)) == 2
+    assert [text for _, text, _, _ in r.sender.sent] == ["hi"]
+
+
+async def test_a_global_429_holds_every_send_until_its_retry_after(db: Database) -> None:
+    r = await rig(db)
+    first = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "one"})
+    r.sender.refusals[f"rmd{first.id}"] = [refused(429, retry_after=10, is_global=True)]
+    other = await r.scheduler.schedule(
+        "note", T0 + timedelta(seconds=1), channel_id=66, payload={"text": "two"}
+    )
+    await r.at(T0)
+    await r.at(T0 + timedelta(seconds=1))
+    other_tries = attempts_of(r, f"rmd{other.id}")
+    assert other_tries and other_tries[0] >= 10, f"sent at {other_tries} during a global limit"
+    assert sorted(text for _, text, _, _ in r.sender.sent) == ["one", "two"]
+
+
+async def test_an_ordinary_4xx_fails_at_once_and_the_lifecycle_hears_it(db: Database) -> None:
+    r = await rig(db)
+    bad = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "hi"})
+    r.sender.refusals[f"rmd{bad.id}"] = [refused(400, 50035)]
+    await r.at(T0)
+    await r.at(T0 + timedelta(hours=1))
+    assert len(attempts_of(r, f"rmd{bad.id}")) == 1, "a request Discord rejects is not repeated"
+    final = await r.scheduler.get(bad.id)
+    assert final is not None and final.status == "failed" and "HTTP 400" in (final.last_error or "")
+    assert [(s.delivery.id, s.status) for s in r.settled] == [(bad.id, "failed")]
+
+
+async def test_a_missing_permission_on_a_channel_post_fails_without_retrying(db: Database) -> None:
+    r = await rig(db)
+    post = await r.scheduler.schedule("note", T0, channel_id=55, payload={"text": "results"})
+    r.sender.refusals[f"rmd{post.id}"] = [refused(403, 50013)]
+    await r.at(T0)
+    final = await r.scheduler.get(post.id)
+    assert final is not None and final.status == "failed" and "50013" not in r.unreachable.__repr__()
+    assert r.unreachable == [], "a server channel's refusal says nothing about the member's DMs"
+
+
+async def test_a_gone_dm_channel_is_forgotten_and_a_fresh_one_opened(db: Database) -> None:
+    r = await rig(db)
+    await MemberRepo(db).update(42, T0, dm_channel_id=777)
+    note = await r.scheduler.schedule("note", T0, user_id=42, payload={"text": "hi"})
+    r.sender.refusals[f"rmd{note.id}"] = [refused(404, 10003)]
+    await r.at(T0)
+    assert (await MemberRepo(db).get(42)).dm_channel_id is None
+    await r.at(T0 + timedelta(seconds=5))
+    assert r.sender.opened == [42]
+    assert [(channel, text) for channel, text, _, _ in r.sender.sent] == [(500_042, "hi")]
+    assert (await MemberRepo(db).get(42)).dm_channel_id == 500_042
+
+
+async def test_a_renderer_with_nothing_to_send_cancels_and_settles(db: Database) -> None:
+    r = await rig(db, renderer=False)
+
+    async def nothing(delivery: Delivery, late: bool) -> Outgoing | None:
+        return None
+
+    r.kinds.renderers.add("note", nothing)
+    gone = await r.scheduler.schedule("note", T0, user_id=42, payload={})
+    await r.at(T0)
+    final = await r.scheduler.get(gone.id)
+    assert final is not None and final.status == "cancelled" and final.attempts == 0
+    assert [(s.delivery.id, s.status) for s in r.settled] == [(gone.id, "cancelled")]
+    assert r.sender.sent == [] and r.sender.opened == []

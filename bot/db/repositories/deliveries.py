@@ -224,6 +224,26 @@ class DeliveryRepo:
             rows = (await conn.execute(stmt)).mappings().all()
         return sorted((_delivery(r) for r in rows), key=lambda d: (d.available_at, d.id))
 
+    async def claim_ids(
+        self, ids: list[int], now: datetime, *, worker: str, deadline: datetime
+    ) -> list[Delivery]:
+        """Claim these deliveries, those of them still pending and available by ``now``."""
+        if not ids:
+            return []
+        stmt = (
+            update(deliveries)
+            .where(
+                deliveries.c.id.in_(ids),
+                deliveries.c.status == PENDING,
+                deliveries.c.available_at <= now,
+            )
+            .values(status=CLAIMED, claimed_by=worker, claim_deadline=deadline, updated_at=now)
+            .returning(*deliveries.c)
+        )
+        async with self.db.begin() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+        return sorted((_delivery(r) for r in rows), key=lambda d: (d.available_at, d.id))
+
     async def _settle(
         self,
         delivery_id: int,
