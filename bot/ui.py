@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from discord.utils import TimestampStyle
 
 from bot.db.errors import is_unavailable
 from bot.errors import UserFacingError
+from bot.services.notices import ADMIN_FIXES, AdminNotices, member_reason
 
 log = logging.getLogger(__name__)
 
@@ -387,3 +389,22 @@ def configured_channel(
             example=SETUP_EXAMPLE,
         )
     return channel
+
+
+@asynccontextmanager
+async def post_or_explain(
+    notices: AdminNotices, guild_id: int, channel: discord.abc.GuildChannel, *, what: str, consequence: str
+) -> AsyncIterator[None]:
+    """Around a post a member's command makes in a server channel.
+
+    When Discord refuses it for a reason only an admin can fix (a permission the cache did
+    not show, or a channel deleted a moment ago), the member is told which, with
+    ``consequence`` ("your routine wasn't shared"), and the admins are told once.
+    """
+    try:
+        yield
+    except (discord.Forbidden, discord.NotFound) as exc:
+        if exc.code not in ADMIN_FIXES:
+            raise
+        await notices.post_refused(guild_id, channel.id, what, exc.code)
+        raise UserFacingError(member_reason(exc.code, channel.mention, consequence)) from None

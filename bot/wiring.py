@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.db.database import Database
 from bot.db.repositories.challenges import ChallengeRepo
 from bot.db.repositories.checkins import CheckinRepo
-from bot.db.repositories.deliveries import DeliveryRepo
+from bot.db.repositories.deliveries import Delivery, DeliveryRepo
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.plans import PlanRepo
@@ -30,16 +30,18 @@ from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
 from bot.db.repositories.workouts import WorkoutRepo
 from bot.runtime import Runtime
+from bot.runtime.dispatcher import PostRefused
 from bot.runtime.periodic import Job
 from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, reminders
+from bot.services import challenges, checkins, notices, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
+from bot.services.notices import AdminNotices
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
@@ -68,6 +70,7 @@ class Services:
     challenges: ChallengeService = field(init=False)
     intervals: TimerService = field(init=False)
     # -- plans and privacy (fields) --
+    notices: AdminNotices = field(init=False)
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
@@ -106,6 +109,8 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
     )
     services.intervals = TimerService(TimerRepo(db), clock)
+    # -- what admins must fix (build) --
+    services.notices = AdminNotices(services.state, services.guilds, services.deliveries, clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -127,7 +132,24 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         checkins.KIND: Lifecycle(is_stale=services.checkins.is_stale),
         challenges.START_KIND: Lifecycle(settled=services.challenges.announcement_settled),
         challenges.END_KIND: Lifecycle(settled=services.challenges.results_settled),
+        notices.KIND: Lifecycle(),
     }
+
+
+#: What each kind posted in a server channel is, for an admin told it could not be posted.
+POST_LABELS = {
+    challenges.START_KIND: "A challenge announcement",
+    challenges.END_KIND: "A challenge's results",
+}
+
+
+def post_refused(services: Services) -> PostRefused:
+    async def told(delivery: Delivery, code: int) -> None:
+        if code in notices.ADMIN_FIXES and delivery.guild_id and delivery.channel_id:
+            what = POST_LABELS.get(delivery.kind, "A scheduled post")
+            await services.notices.post_refused(delivery.guild_id, delivery.channel_id, what, code)
+
+    return told
 
 
 def _hourly(now: datetime) -> datetime:
@@ -167,4 +189,5 @@ def build_runtime(client: commands.Bot, services: Services, *, pacer: Pacer, on_
         on_error=on_error,
         lifecycles=delivery_lifecycles(services),
         jobs=periodic_jobs(services),
+        on_post_refused=post_refused(services),
     )

@@ -40,6 +40,7 @@ from bot.ui import (
     configured_channel,
     jump_view,
     post_message_id,
+    post_or_explain,
     reply,
     run_component,
 )
@@ -323,11 +324,15 @@ class RoutinesCog(
             )
             return
         await self.bot.pacer.acquire()
-        message = await channel.send(
-            embed=routine_embed(routine, shared_by=interaction.user.id),
-            view=post_view(routine.id, routine.like_count),
-            allowed_mentions=NO_MENTIONS,
-        )
+        notices = self.bot.services.notices
+        async with post_or_explain(
+            notices, guild.id, channel, what="A shared routine", consequence="your routine wasn't shared"
+        ):
+            message = await channel.send(
+                embed=routine_embed(routine, shared_by=interaction.user.id),
+                view=post_view(routine.id, routine.like_count),
+                allowed_mentions=NO_MENTIONS,
+            )
         await self.service.record_share(
             routine, guild_id=guild.id, channel_id=channel.id, message_id=message.id
         )

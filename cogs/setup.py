@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.errors import UserFacingError
+from bot.runtime.kinds import Delivery, Outgoing
+from bot.services.notices import KIND as NOTICE_KIND
+from bot.services.notices import PostProblem
 from bot.services.settings import DEFAULT_EMERGENCY_TEXT, GuildConfig
-from bot.ui import COLOUR, missing_post_permissions, reply
+from bot.ui import COLOUR, clip, missing_post_permissions, reply
 
 
 def check_can_post(channel: discord.abc.GuildChannel, me: discord.Member, purpose: str) -> None:
@@ -25,7 +30,7 @@ def _channel(cid: int | None) -> str:
     return f"<#{cid}>" if cid else "not set"
 
 
-def render_config(config: GuildConfig) -> discord.Embed:
+def render_config(config: GuildConfig, problems: Sequence[PostProblem] = ()) -> discord.Embed:
     embed = discord.Embed(title="Repmate setup", colour=COLOUR)
     embed.add_field(name="Routines channel", value=_channel(config.routines_channel_id))
     embed.add_field(name="Challenges channel", value=_channel(config.challenges_channel_id))
@@ -38,6 +43,9 @@ def render_config(config: GuildConfig) -> discord.Embed:
     if config.clinician_url:
         clinician += f"\n{config.clinician_url}"
     embed.add_field(name="Clinician", value=clinician, inline=False)
+    if problems:
+        lines = "\n".join(f"• {p.line}" for p in problems)
+        embed.add_field(name="⚠️ Posts Discord refused", value=clip(lines, 1024), inline=False)
     embed.set_footer(text="Change with /setup channels, coach-role, clinician or emergency-number.")
     return embed
 
@@ -87,6 +95,7 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Configu
             challenges_id=challenges.id,
             checkins_id=checkins.id if checkins else None,
         )
+        await self.bot.services.notices.clear(interaction.guild.id)
         await reply(interaction, "Channels saved.", embed=render_config(config))
 
     @app_commands.command(name="coach-role", description="Members with this role may create challenges")
@@ -134,8 +143,19 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Configu
     async def show(self, interaction: discord.Interaction[RepmateBot]) -> None:
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True)
-        await reply(interaction, embed=render_config(await self.guilds.get(interaction.guild.id)))
+        guild_id = interaction.guild.id
+        problems = await self.bot.services.notices.problems(guild_id)
+        await reply(interaction, embed=render_config(await self.guilds.get(guild_id), problems))
+
+    async def render_notice(self, delivery: Delivery, late: bool) -> Outgoing:
+        return Outgoing(content=delivery.payload["text"])
 
 
 async def setup(bot: RepmateBot) -> None:
-    await bot.add_cog(SetupCog(bot))
+    cog = SetupCog(bot)
+    await bot.add_cog(cog)
+    bot.runtime.renderers.add(NOTICE_KIND, cog.render_notice)
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.runtime.renderers.remove(NOTICE_KIND)

@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.db.repositories.guilds import GuildRepo
 from bot.db.repositories.members import MemberRepo
 from bot.runtime.activity import Activity
-from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.dispatcher import Dispatcher, PostRefused
 from bot.runtime.kinds import DeliveryKinds, Lifecycle, Renderers
 from bot.runtime.periodic import Job, Periodic
 from bot.runtime.sender import DiscordSender
@@ -41,6 +41,7 @@ class Runtime:
         on_error: ErrorSink,
         lifecycles: Mapping[str, Lifecycle],
         jobs: Sequence[Job],
+        on_post_refused: PostRefused | None = None,
     ) -> None:
         self.client = client
         self.background = Background(on_error)
@@ -59,6 +60,7 @@ class Runtime:
             clock=clock,
             kinds=self.kinds,
             on_unreachable=self.activity.forget,
+            on_post_refused=on_post_refused,
         )
         self.timers = TimerRunner(timers, sender, pacer=pacer, clock=clock, spawn=self.spawn)
         self.periodic = Periodic(jobs, spawn=self.spawn, on_error=on_error, clock=clock)
