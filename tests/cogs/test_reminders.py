@@ -285,7 +285,11 @@ async def test_a_crash_right_after_a_reminder_is_sent_does_not_end_the_chain(sim
     assert waiting == [], "the chain is broken: nothing is scheduled for tomorrow"
     await env.restart_bot(make_bot())
     await advance(env, 48)
-    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == ["05 13:00", "06 13:00", "07 13:00"]
+    assert [m.created_at.strftime("%d %H:%M") for m in reminders(w.alice)] == [
+        "05 13:00",
+        "06 13:00",
+        "07 13:00",
+    ]
 
 
 async def test_a_failed_query_after_a_reminder_is_sent_is_repaired_without_a_restart(simcord_env):

@@ -135,7 +135,8 @@ def test_plan_followup_72h_counts_the_members_local_day_not_utcs() -> None:
     due = workout + 72 * H  # 4 Dec 20:00 in Auckland, 4 Dec 07:00 UTC
     # Same UTC date as the follow-up, but 5 Dec in Auckland: a different local day, so it is planned.
     next_morning = datetime(2026, 12, 5, 9, 0, tzinfo=AUCKLAND).astimezone(UTC)
-    assert next_morning.date() == due.date() and local_date(next_morning, AUCKLAND) != local_date(due, AUCKLAND)
+    assert next_morning.date() == due.date()
+    assert local_date(next_morning, AUCKLAND) != local_date(due, AUCKLAND)
     assert plan_followup_72h(workout, AUCKLAND, NO_QUIET, [next_morning]) == PlannedCheckin(72, due)
     # A different UTC date, but 4 Dec in Auckland like the follow-up: that local day has its check-in.
     same_local_day = datetime(2026, 12, 4, 8, 0, tzinfo=AUCKLAND).astimezone(UTC)
