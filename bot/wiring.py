@@ -28,6 +28,7 @@ from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
+from bot.db.repositories.training import TrainingRepo
 from bot.db.repositories.workouts import WorkoutRepo
 from bot.runtime import Runtime
 from bot.runtime.periodic import Job
@@ -42,6 +43,7 @@ from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
+from bot.services.progression import ProgressionService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
@@ -71,6 +73,8 @@ class Services:
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
+    # -- progression hints and programs (fields) --
+    progression: ProgressionService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -106,6 +110,9 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
     )
     services.intervals = TimerService(TimerRepo(db), clock)
+    # -- progression hints and programs (build) --
+    training = TrainingRepo(db)
+    services.progression = ProgressionService(training, services.routines, services.members, clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)

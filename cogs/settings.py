@@ -190,6 +190,23 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
             )
         await self._show(interaction, settings, note)
 
+    @app_commands.command(name="progression", description='Turn the "next time" progression hints on or off')
+    @app_commands.describe(hints="on: a suggestion per exercise after /log workout and in /routine view")
+    @app_commands.choices(
+        hints=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+    )
+    async def progression(self, interaction: Interaction, hints: app_commands.Choice[str]) -> None:
+        await interaction.response.defer(ephemeral=True)
+        enabled = hints.value == "on"
+        await self.bot.services.progression.set_enabled(interaction.user.id, enabled)
+        note = (
+            'Progression hints are **on**: a "next time" line per exercise after `/log workout` '
+            "and in `/routine view`."
+            if enabled
+            else "Progression hints are **off**; `/settings progression hints:on` brings them back."
+        )
+        await reply(interaction, note)
+
     @app_commands.command(name="show", description="Show your settings")
     async def show(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True)

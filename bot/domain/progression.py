@@ -145,7 +145,8 @@ class Hint:
 
     def describe(self) -> str:
         """``60 kg × 9-10 (3 sets) — 1 more rep on each set``."""
-        return f"{format_load(self.load, self.system)} × {self.reps.describe()} ({self.sets} sets) — {self.reason}"
+        sets = f"{self.sets} set" if self.sets == 1 else f"{self.sets} sets"
+        return f"{format_load(self.load, self.system)} × {self.reps.describe()} ({sets}) — {self.reason}"
 
 
 def next_time(
