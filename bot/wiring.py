@@ -43,6 +43,7 @@ from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
+from bot.services.programs import ProgramService
 from bot.services.progression import ProgressionService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
@@ -75,6 +76,7 @@ class Services:
     privacy: PrivacyService = field(init=False)
     # -- progression hints and programs (fields) --
     progression: ProgressionService = field(init=False)
+    programs: ProgramService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -113,6 +115,9 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     # -- progression hints and programs (build) --
     training = TrainingRepo(db)
     services.progression = ProgressionService(training, services.routines, services.members, clock)
+    services.programs = ProgramService(
+        training, services.routines, services.plans, services.members, services.workouts, clock
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -124,6 +129,8 @@ def subscribe(services: Services) -> None:
     services.workouts.on_logged.append(services.checkins.on_workout_logged)
     services.workouts.on_removed.append(services.checkins.on_workout_removed)
     services.members.on_zone_changed.append(services.reminders.reschedule)
+    # -- progression hints and programs (subscriptions) --
+    services.workouts.on_logged.append(services.programs.on_workout_logged)
 
 
 def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:

@@ -194,7 +194,8 @@ def session_at(template: Template, run: RunState, system: WeightSystem) -> Sessi
     if template.kind == "waves":
         week_index = (position // per_week) % len(template.weeks)
         week = template.weeks[week_index]
-        lines, plus = [], []
+        lines: list[ExerciseLine] = []
+        amrap: list[str] = []
         for lift_key in day.lifts:
             lift = template.lifts[lift_key]
             tm = from_kg(run.maxes[lift_key], system)
@@ -202,16 +203,17 @@ def session_at(template: Template, run: RunState, system: WeightSystem) -> Sessi
                 load = round_load(tm * wave.percent / 100, system, lift.lower_body)
                 lines.append(ExerciseLine(lift.exercise, 1, Reps.count(wave.reps), Weight(load, system)))
                 if wave.plus:
-                    plus.append(
+                    amrap.append(
                         f"{lift.exercise}: the last set is as many reps as you can, at least {wave.reps}."
                     )
         cycle = position // template.cycle_sessions + 1
-        notes = " ".join(plus) or "Deload: easy sets, no extra reps."
+        notes = " ".join(amrap) or "Deload: easy sets, no extra reps."
         return Session(
             position, week_index, f"Cycle {cycle}, {week.name}", day_index, day.name, tuple(lines), notes
         )
     if template.kind == "tiers":
-        lines, notes = [], []
+        lines = []
+        parts: list[str] = []
         for tier in TIERS:
             lift = template.lifts[day.tiers[tier]]
             progress = run.lifts[f"{tier}:{lift.key}"]
@@ -220,13 +222,13 @@ def session_at(template: Template, run: RunState, system: WeightSystem) -> Sessi
             lines.append(
                 ExerciseLine(lift.exercise, stage.sets, Reps.count(stage.reps), Weight(load, system))
             )
-            plus = "+" if tier == "t1" else ""
-            notes.append(f"{tier.upper()} {lift.exercise} {stage.sets}×{stage.reps}{plus}")
+            mark = "+" if tier == "t1" else ""
+            parts.append(f"{tier.upper()} {lift.exercise} {stage.sets}×{stage.reps}{mark}")
         sets, reps = template.accessory
         lines.append(ExerciseLine(day.tiers["t3"], sets, Reps.count(reps)))
-        notes.append(f"T3 {day.tiers['t3']} {sets}×{reps}+")
+        parts.append(f"T3 {day.tiers['t3']} {sets}×{reps}+")
         week_index = position // per_week
-        text = " · ".join(notes) + ". The last set of T1 and T3 is as many reps as you can."
+        text = " · ".join(parts) + ". The last set of T1 and T3 is as many reps as you can."
         return Session(
             position, week_index, f"Week {week_index + 1}", day_index, day.name, tuple(lines), text
         )
