@@ -7,11 +7,15 @@ exercise (the most recently changed one); without any, what was logged is the ta
 The outings are the last two sessions with the exercise, read back from the log, with
 the session's RPE; an ad hoc line's own ``RPE`` counts for the session just logged.
 
+An exercise written on several lines of one session (ramped sets such as 5/3/1's) gets no
+hint: those loads follow their program, not double progression.
+
 Members who turned hints off (``/settings progression off``) get no lines anywhere.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,9 +104,12 @@ class ProgressionService:
         outings = await self.repo.recent_outings(user_id, [key for key, _, _ in wanted])
         hints: list[ExerciseHint] = []
         seen: set[str] = set()
+        # Ramped sets (one exercise on several lines at different loads, as 5/3/1 writes them)
+        # follow their own scheme, not double progression: no hint for those.
+        lines_per_key = Counter(key for key, _, _ in wanted)
         for key, name, line in wanted:
             target = target_of(line)
-            if key in seen or target is None:
+            if key in seen or target is None or lines_per_key[key] > 1:
                 continue
             seen.add(key)
             past = outings.get(key, [])

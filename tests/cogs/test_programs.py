@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ async def test_a_531_cycle_advances_by_logging_through_the_deload(simcord_env):
             squat_days.append(session_of(today.response).splitlines())
         logged = await w.alice.click(today.response, label="Log it")
         assert "Workout logged: 5/3/1" in text_of(logged.response)
+        assert "Next time" not in text_of(logged.response), "ramped 5/3/1 sets follow the program, not hints"
 
     assert squat_days == [
         ["`Back Squat 1x5 @ 90kg`", "`Back Squat 1x5 @ 105kg`", "`Back Squat 1x5 @ 120kg`"],
@@ -125,3 +127,27 @@ async def test_a_missing_training_max_and_a_second_program_are_refused(simcord_e
     await w.alice.slash(w.general, "program start", template="ppl")
     second = await w.alice.slash(w.general, "program start", template="c25k")
     assert "You're already running `PPL`" in user_error(simcord_env, second)
+
+
+async def test_privacy_export_and_delete_cover_the_program_and_the_hint_setting(simcord_env):
+    w = build_world(simcord_env)
+    await w.alice.slash(w.general, "program start", template="531", **MAXES)
+    await w.alice.slash(w.general, "settings progression", hints="off")
+    await w.bob.slash(w.general, "program start", template="c25k")
+    exported = await w.alice.slash(w.general, "privacy export")
+    data = json.loads(await exported.response.attachments[0].read())["tables"]
+    assert data["program_runs"][0]["template"] == "531"
+    assert json.loads(data["program_runs"][0]["maxes"]) == {
+        "bench": 100,
+        "deadlift": 180,
+        "press": 60,
+        "squat": 140,
+    }
+    assert data["training_settings"][0]["progression_hints"] in (False, 0)
+    shown = await w.alice.slash(w.general, "privacy delete")
+    text = text_of(shown.response)
+    assert "1 running program" in text and "1 progression-hint setting" in text
+    await w.alice.click(shown.response, label="Delete everything")
+    after = (await simcord_env.bot.services.privacy.export(w.alice.id))["tables"]
+    assert after["program_runs"] == [] and after["training_settings"] == []
+    assert (await simcord_env.bot.services.programs.status(w.bob.id)).template.key == "c25k"
