@@ -62,7 +62,7 @@ async def test_a_531_cycle_advances_by_logging_through_the_deload(simcord_env):
     assert "You aren't running a program" in user_error(simcord_env, gone)
 
 
-async def test_gzclp_moves_a_lift_to_its_next_stage_after_a_missed_set(simcord_env):
+async def test_gzclp_moves_a_lift_to_its_next_stage_after_a_missed_set(simcord_env, make_bot):
     w = build_world(simcord_env)
     await w.alice.slash(w.general, "program start", template="gzclp", **MAXES)
     today = await w.alice.slash(w.general, "program today")
@@ -70,6 +70,7 @@ async def test_gzclp_moves_a_lift_to_its_next_stage_after_a_missed_set(simcord_e
         "`Back Squat 5x3 @ 120kg`",
         "`Bench Press 3x10 @ 65kg`",
     ]
+    await simcord_env.restart_bot(make_bot())  # the buttons outlive a restart
     noted = await w.alice.click(today.response, label="Missed a T1 set")
     assert "Noted a missed T1 set" in text_of(noted.response)
     await w.alice.click(today.response, label="Log it")

@@ -66,3 +66,17 @@ async def test_hints_in_pounds_and_turned_off(simcord_env):
     await w.alice.slash(w.general, "settings progression", hints="on")
     back = await w.alice.slash(w.general, "routine view", name="Legs")
     assert "**Back Squat** 235 lb × 5" in next_time(back.response)
+
+
+async def test_a_routine_logged_as_written_and_by_its_button_gets_hints(simcord_env):
+    w = build_world(simcord_env)
+    await create_routine(w.alice, w.general, "Upper", "Bench Press 3x8-10 @ 60kg\nPlank 3x45s")
+    logged = await w.alice.slash(w.general, "log workout", routine="Upper", rpe=7)
+    hints = next_time(logged.response)
+    assert "**Bench Press** 60 kg × 9-10 (3 sets) — 1 more rep on each set" in hints
+    assert "Plank" not in hints, "timed sets have no load to move"
+    today = await simcord_env.bot.services.plans.local_today(w.alice.id)
+    await w.alice.slash(w.general, "plan set", day=today.strftime("%a").lower(), routine="Upper")
+    shown = await w.alice.slash(w.general, "plan show")
+    pressed = await w.alice.click(shown.response, label="Log it")
+    assert "**Bench Press** 60 kg × 9-10" in next_time(pressed.response)
