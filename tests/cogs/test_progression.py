@@ -57,6 +57,8 @@ async def test_hints_in_pounds_and_turned_off(simcord_env):
 
     off = await w.alice.slash(w.general, "settings progression", hints="off")
     assert "Progression hints are **off**" in text_of(off.response)
+    shown = await w.alice.slash(w.general, "settings show")
+    assert {f.name: f.value for f in shown.response.embeds[0].fields}["Progression hints"] == "off"
     quiet = await w.alice.slash(w.general, "log workout", exercises="Back Squat 3x5 @ 230lb")
     assert "Workout logged" in text_of(quiet.response)
     assert next_time(quiet.response) == ""
