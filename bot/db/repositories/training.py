@@ -16,8 +16,6 @@ from bot.db.tables_routines import workout_sessions, workout_sets
 
 #: How many sessions back a hint looks: the latest, and the one before for "missed twice".
 OUTINGS_BACK = 2
-#: Sessions read per exercise before grouping: enough for two sessions of up to 20 sets.
-_ROWS_BACK = 40
 
 
 @dataclass(frozen=True)
@@ -89,39 +87,50 @@ class TrainingRepo:
             return (await conn.execute(query)).scalar_one_or_none()
 
     async def recent_outings(self, user_id: int, keys: Iterable[str]) -> dict[str, list[PastOuting]]:
-        """The last sessions with each exercise, oldest first (at most ``OUTINGS_BACK`` each)."""
+        """The last sessions with each exercise, oldest first (at most ``OUTINGS_BACK`` each).
+
+        The member's sessions are walked newest first along (user_id, performed_at) until
+        enough hold the exercise, so the cost follows how recently it was trained rather
+        than how long the history is.
+        """
         found: dict[str, list[PastOuting]] = {}
         async with self.db.connect() as conn:
             for key in dict.fromkeys(keys):
-                query = (
+                holds_it = (
+                    select(workout_sets.c.id)
+                    .where(
+                        workout_sets.c.session_id == workout_sessions.c.id, workout_sets.c.exercise_key == key
+                    )
+                    .exists()
+                )
+                latest = (
+                    select(workout_sessions.c.id, workout_sessions.c.performed_at, workout_sessions.c.rpe)
+                    .where(workout_sessions.c.user_id == user_id, holds_it)
+                    .order_by(workout_sessions.c.performed_at.desc(), workout_sessions.c.id.desc())
+                    .limit(OUTINGS_BACK)
+                )
+                sessions = (await conn.execute(latest)).all()
+                if not sessions:
+                    found[key] = []
+                    continue
+                rows = await conn.execute(
                     select(
                         workout_sets.c.session_id,
                         workout_sets.c.reps,
                         workout_sets.c.load_kind,
                         workout_sets.c.weight_kg,
-                        workout_sessions.c.performed_at,
-                        workout_sessions.c.rpe,
                     )
-                    .join(workout_sessions, workout_sessions.c.id == workout_sets.c.session_id)
-                    .where(workout_sets.c.user_id == user_id, workout_sets.c.exercise_key == key)
-                    .order_by(
-                        workout_sessions.c.performed_at.desc(),
-                        workout_sets.c.session_id.desc(),
-                        workout_sets.c.set_no,
+                    .where(
+                        workout_sets.c.session_id.in_([s.id for s in sessions]),
+                        workout_sets.c.exercise_key == key,
                     )
-                    .limit(_ROWS_BACK)
+                    .order_by(workout_sets.c.session_id, workout_sets.c.set_no)
                 )
-                grouped: dict[int, tuple[datetime, int | None, list[PastSet]]] = {}
-                for row in (await conn.execute(query)).mappings():
-                    session = row["session_id"]
-                    if session not in grouped:
-                        if len(grouped) == OUTINGS_BACK:
-                            break
-                        grouped[session] = (row["performed_at"], row["rpe"], [])
-                    grouped[session][2].append(PastSet(row["reps"], row["load_kind"], row["weight_kg"]))
+                sets: dict[int, list[PastSet]] = {s.id: [] for s in sessions}
+                for row in rows:
+                    sets[row.session_id].append(PastSet(row.reps, row.load_kind, row.weight_kg))
                 found[key] = [
-                    PastOuting(session, at, rpe, tuple(sets))
-                    for session, (at, rpe, sets) in reversed(grouped.items())
+                    PastOuting(s.id, s.performed_at, s.rpe, tuple(sets[s.id])) for s in reversed(sessions)
                 ]
         return found
 
