@@ -77,7 +77,8 @@ def today_embed(status: ProgramStatus, *, timer_note: str | None = None) -> disc
         parts.append(Field("Missed sets noted", ", ".join(t.upper() for t in status.missed)))
     if timer_note:
         parts.append(Field("Timer", timer_note))
-    embed.set_footer(text=f"Loads are rounded to your plate step. Source: {template.source}")
+    rounded = "Loads are rounded to your plate step. " if template.lifts else ""
+    embed.set_footer(text=f"{rounded}Source: {template.source}")
     return fit_embed(embed, parts)
 
 

@@ -175,7 +175,9 @@ def parse_training_max(text: str, system: WeightSystem) -> float:
     unit = (match["unit"] or system).lower()
     kg = amount if unit.startswith("k") else to_kg(amount, "lb")
     if not MIN_MAX_KG <= kg <= MAX_MAX_KG:
-        low, high = ("5 kg", "500 kg") if not unit.startswith(("l", "p")) else ("11 lb", "1100 lb")
+        low, high = (
+            ("5 kg", "500 kg") if not unit.startswith(("l", "p")) else ("about 11 lb", "about 1100 lb")
+        )
         raise TrainingMaxError(f"`{text.strip()[:20]}` is outside {low} to {high}")
     return kg
 

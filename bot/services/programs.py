@@ -218,8 +218,8 @@ class ProgramService:
             except TrainingMaxError as err:
                 raise UserFacingError(
                     f"The training max for `{lift}`: {err}. Give a weight from 5 kg to 500 kg "
-                    f"(11 to 1100 lb), as a number in {system} or with its unit, like `140` or `310lb`; "
-                    "nothing was started.",
+                    f"(about 11 to 1100 lb), as a number in {system} or with its unit, "
+                    "like `140` or `310lb`; nothing was started.",
                     example=example,
                 ) from None
         return maxes
