@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -433,7 +433,3 @@ def default_templates() -> Mapping[str, Template]:
 
 
 _ORDER: Final = {"531": 0, "gzclp": 1, "ppl": 2, "c25k": 3}
-
-
-def lifts_needing_maxes(template: Template) -> Sequence[str]:
-    return template.maxes
