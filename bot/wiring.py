@@ -28,6 +28,7 @@ from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
+from bot.db.repositories.training import TrainingRepo
 from bot.db.repositories.workouts import WorkoutRepo
 from bot.runtime import Runtime
 from bot.runtime.dispatcher import PostRefused
@@ -44,6 +45,8 @@ from bot.services.intervals import TimerService
 from bot.services.notices import AdminNotices
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
+from bot.services.programs import ProgramService
+from bot.services.progression import ProgressionService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
@@ -74,6 +77,9 @@ class Services:
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
+    # -- progression hints and programs (fields) --
+    progression: ProgressionService = field(init=False)
+    programs: ProgramService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -111,6 +117,12 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.intervals = TimerService(TimerRepo(db), clock)
     # -- what admins must fix (build) --
     services.notices = AdminNotices(services.state, services.guilds, services.deliveries, clock)
+    # -- progression hints and programs (build) --
+    training = TrainingRepo(db)
+    services.progression = ProgressionService(training, services.routines, services.members, clock)
+    services.programs = ProgramService(
+        training, services.routines, services.plans, services.members, services.workouts, clock
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -122,6 +134,8 @@ def subscribe(services: Services) -> None:
     services.workouts.on_logged.append(services.checkins.on_workout_logged)
     services.workouts.on_removed.append(services.checkins.on_workout_removed)
     services.members.on_zone_changed.append(services.reminders.reschedule)
+    # -- progression hints and programs (subscriptions) --
+    services.workouts.on_logged.append(services.programs.on_workout_logged)
 
 
 def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:

@@ -154,6 +154,15 @@ def timer(action: str, timer_id: int) -> str:
     return TIMER.build(action=action, id=timer_id)
 
 
+#: GZCLP's "Missed a T1 set" on ``/program today``: the tier and the program position it is for.
+PROGRAM_MISSED = CustomId("repmate:program:missed:{tier}:{position}", tier="t1|t2", position="[0-9]{1,6}")
+PROGRAM_MISSED_PATTERN = PROGRAM_MISSED.pattern()
+
+
+def program_missed(tier: str, position: int) -> str:
+    return PROGRAM_MISSED.build(tier=tier, position=position)
+
+
 # -- settings and privacy ----------------------------------------------------------------------------
 
 #: One answer to "which time zone did you mean?": only the member who asked may press it.

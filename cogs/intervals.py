@@ -237,6 +237,66 @@ class TimerButton(
 # -- the cog ----------------------------------------------------------------------------------------
 
 
+# -- starting a timer (also /program today's interval sessions) -----------------------------------
+
+
+def check_timer_permissions(interaction: Interaction, *, example: str) -> None:
+    """Refuse, before anything is acknowledged, a channel where the timer message can't be kept up to date."""
+    channel = interaction.channel
+    if interaction.guild is None or channel is None:
+        raise app_commands.NoPrivateMessage()
+    perms = interaction.app_permissions
+    needed = dict(TIMER_PERMISSIONS)
+    if isinstance(channel, discord.Thread):
+        del needed["send_messages"]
+        needed["send_messages_in_threads"] = "Send Messages in Threads"
+    missing = [label for attr, label in needed.items() if not getattr(perms, attr)]
+    if missing:
+        raise UserFacingError(
+            f"I can't run a timer here: I'm missing **{', '.join(missing)}** in this channel, and I need "
+            "them to keep the timer message up to date. Ask an admin, or start it in another channel.",
+            example=example,
+        )
+
+
+async def launch_timer(bot: RepmateBot, interaction: Interaction, program: str) -> discord.Message:
+    """Record a timer for the member, post its message in the channel and set it running.
+
+    Call after acknowledging, and after :func:`check_timer_permissions`.
+    """
+    assert interaction.guild is not None and interaction.channel is not None
+    service = bot.services.intervals
+    await drop_vanished(bot, interaction.user.id)
+    timer = await service.start(interaction.user.id, interaction.guild.id, interaction.channel.id, program)
+    state = service.state(timer)
+    try:
+        await bot.pacer.acquire()
+        message = await bot.get_partial_messageable(
+            interaction.channel.id, guild_id=interaction.guild.id
+        ).send(embed=timer_embed(timer, state), view=timer_view(timer, state), allowed_mentions=NO_MENTIONS)
+    except BaseException:
+        await service.discard(timer.id)
+        raise
+    await service.attach(timer.id, message.id)
+    bot.runtime.timers.launch(timer.id)
+    return message
+
+
+async def drop_vanished(bot: RepmateBot, owner_id: int) -> None:
+    """A member's live timer whose message was deleted must not block their next one."""
+    for timer in await bot.services.intervals.active_for_owner(owner_id):
+        if timer.message_id is None:
+            continue
+        await bot.pacer.acquire()
+        try:
+            await bot.get_partial_messageable(timer.channel_id).fetch_message(timer.message_id)
+        except (discord.NotFound, discord.Forbidden):
+            await bot.runtime.timers.halt(timer.id)
+            await bot.services.intervals.mark_gone(timer.id)
+        except discord.HTTPException:
+            pass
+
+
 @app_commands.guild_only()
 class IntervalsCog(
     commands.GroupCog, group_name="interval", group_description="Live interval timers: tabata, EMOM, AMRAP…"
@@ -263,37 +323,13 @@ class IntervalsCog(
     @app_commands.command(name="start", description="Start a live interval timer in this channel")
     @app_commands.describe(program="e.g. tabata, emom 10, amrap 12, fortime cap 20, 8x(20s work, 10s rest)")
     async def start(self, interaction: Interaction, program: app_commands.Range[str, 1, 300]) -> None:
-        channel = interaction.channel
-        if interaction.guild is None or channel is None:
-            raise app_commands.NoPrivateMessage()
-        perms = interaction.app_permissions
-        needed = dict(TIMER_PERMISSIONS)
-        if isinstance(channel, discord.Thread):
-            del needed["send_messages"]
-            needed["send_messages_in_threads"] = "Send Messages in Threads"
-        missing = [label for attr, label in needed.items() if not getattr(perms, attr)]
-        if missing:
-            raise UserFacingError(
-                f"I can't run a timer here: I'm missing **{', '.join(missing)}** in this channel, and I need "
-                "them to keep the timer message up to date. Ask an admin, or start it in another channel.",
-                example="`/interval start program:tabata` in a channel where I can post",
-            )
+        check_timer_permissions(
+            interaction, example="`/interval start program:tabata` in a channel where I can post"
+        )
         # Acknowledged privately before any database or Discord work: a refusal then stays
         # private, and the timer itself is posted to the channel for everyone to follow.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self._drop_vanished(interaction.user.id)
-        timer = await self.service.start(interaction.user.id, interaction.guild.id, channel.id, program)
-        state = self.service.state(timer)
-        try:
-            await self.bot.pacer.acquire()
-            message = await self.bot.get_partial_messageable(channel.id, guild_id=interaction.guild.id).send(
-                embed=timer_embed(timer, state), view=timer_view(timer, state), allowed_mentions=NO_MENTIONS
-            )
-        except BaseException:
-            await self.service.discard(timer.id)
-            raise
-        await self.service.attach(timer.id, message.id)
-        self.timers.launch(timer.id)
+        message = await launch_timer(self.bot, interaction, program)
         await reply(
             interaction,
             "Your timer is running in the channel.",
@@ -337,20 +373,6 @@ class IntervalsCog(
         finally:
             # Whatever happened above, a timer that is still running keeps its task.
             await self.timers.keep_running(timer_id)
-
-    async def _drop_vanished(self, owner_id: int) -> None:
-        """A member's live timer whose message was deleted must not block their next one."""
-        for timer in await self.service.active_for_owner(owner_id):
-            if timer.message_id is None:
-                continue
-            await self.bot.pacer.acquire()
-            try:
-                await self.bot.get_partial_messageable(timer.channel_id).fetch_message(timer.message_id)
-            except (discord.NotFound, discord.Forbidden):
-                await self.timers.halt(timer.id)
-                await self.service.mark_gone(timer.id)
-            except discord.HTTPException:
-                pass
 
 
 async def setup(bot: RepmateBot) -> None:

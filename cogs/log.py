@@ -25,6 +25,7 @@ from bot.services.charts import weekly_volume_png
 from bot.services.workouts import History, LoggedWorkout, WorkoutService
 from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, post_message_id, reply, run_component
 from cogs import ids
+from cogs.progression_embeds import add_hints
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -147,6 +148,11 @@ def has_chart(history: History) -> bool:
     return history.total_volume_kg > 0
 
 
+async def with_hints(bot: RepmateBot, user_id: int, logged: LoggedWorkout) -> discord.Embed:
+    """The logged workout with a "next time" line per exercise (none when the member turned them off)."""
+    return add_hints(logged_embed(logged), await bot.services.progression.after_log(user_id, logged))
+
+
 # -- the Log it button ------------------------------------------------------------------------------
 
 
@@ -178,7 +184,7 @@ class LogRoutineButton(
             self.routine_id,
             message_id=post_message_id(interaction),
         )
-        await reply(interaction, embed=logged_embed(logged))
+        await reply(interaction, embed=await with_hints(bot, interaction.user.id, logged))
 
 
 # -- the cog ----------------------------------------------------------------------------------------
@@ -216,7 +222,7 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
             rpe=rpe,
             notes=notes,
         )
-        await reply(interaction, embed=logged_embed(logged))
+        await reply(interaction, embed=await with_hints(self.bot, interaction.user.id, logged))
 
     @workout.autocomplete("routine")
     async def routine_autocomplete(

@@ -43,8 +43,11 @@ TOPICS: dict[str, Topic] = {
     "routines": Topic(
         "Routines and workout log",
         "Write routines in plain text (`Back Squat 3x5 @ 100kg rest 3m`), share them with the server, "
-        "and log what you trained to track personal records and weekly volume.",
-        ("routine", "log", "exercise", "plan"),
+        "and log what you trained to track personal records and weekly volume. After a workout and in "
+        '`/routine view` you get a "next time" line per exercise (`/settings progression` turns them off). '
+        "`/program start` runs 5/3/1, GZCLP, PPL or Couch to 5K: it builds your routines and weekly plan, "
+        "and logging the day's session moves the program on.",
+        ("routine", "log", "exercise", "plan", "program"),
     ),
     "checkins": Topic(
         "Check-ins and reminders",

@@ -45,6 +45,7 @@ from bot.ui import (
     run_component,
 )
 from cogs import ids
+from cogs.progression_embeds import add_hints
 from cogs.routine_embeds import (
     custom_note,
     export_message,
@@ -378,10 +379,12 @@ class RoutinesCog(
     async def view(self, interaction: Interaction, name: str) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         routine = await self.service.get_own(interaction.user.id, name)
+        hints = await self.bot.services.progression.for_routine(interaction.user.id, routine)
+        embed = add_hints(routine_embed(routine), hints)
         if routine.post is not None:
-            await reply(interaction, embed=routine_embed(routine), view=jump_view(post_url(routine.post)))
+            await reply(interaction, embed=embed, view=jump_view(post_url(routine.post)))
         else:
-            await reply(interaction, embed=routine_embed(routine))
+            await reply(interaction, embed=embed)
 
     @app_commands.command(name="list", description="Your routines, or the ones another member shared here")
     @app_commands.describe(member="Whose routines (default: yours)")

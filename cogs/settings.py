@@ -30,7 +30,7 @@ QUIET_HOURS_FOOTER = (
 CHOICES_PER_ROW = 5
 
 
-def render_settings(settings: MemberSettings, now_local: str) -> discord.Embed:
+def render_settings(settings: MemberSettings, now_local: str, hints: bool | None = None) -> discord.Embed:
     embed = discord.Embed(title="Your Repmate settings", colour=COLOUR)
     zone = settings.zone.key + (" (server default)" if settings.zone_is_default else "")
     embed.add_field(name="Time zone", value=f"{zone}\nLocal time now: {now_local}", inline=False)
@@ -41,6 +41,8 @@ def render_settings(settings: MemberSettings, now_local: str) -> discord.Embed:
         name="Quiet hours",
         value=f"{quiet.start:%H:%M}–{quiet.end:%H:%M}" if quiet.start != quiet.end else "none",
     )
+    if hints is not None:
+        embed.add_field(name="Progression hints", value="on" if hints else "off")
     embed.set_footer(text=QUIET_HOURS_FOOTER)
     return embed
 
@@ -125,7 +127,9 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
         self.bot = bot
 
     async def _show(self, interaction: Interaction, settings: MemberSettings, note: str) -> None:
-        await reply(interaction, note, embed=render_settings(settings, _now_local(self.bot, settings)))
+        hints = await self.bot.services.progression.enabled(interaction.user.id)
+        embed = render_settings(settings, _now_local(self.bot, settings), hints)
+        await reply(interaction, note, embed=embed)
 
     @app_commands.command(name="timezone", description="Your time zone, for reminders and check-ins")
     @app_commands.describe(zone="Your city's zone, e.g. Europe/Berlin or America/New_York")
@@ -189,6 +193,23 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
                 "it still comes at the time you chose."
             )
         await self._show(interaction, settings, note)
+
+    @app_commands.command(name="progression", description='Turn the "next time" progression hints on or off')
+    @app_commands.describe(hints="on: a suggestion per exercise after /log workout and in /routine view")
+    @app_commands.choices(
+        hints=[app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+    )
+    async def progression(self, interaction: Interaction, hints: app_commands.Choice[str]) -> None:
+        await interaction.response.defer(ephemeral=True)
+        enabled = hints.value == "on"
+        await self.bot.services.progression.set_enabled(interaction.user.id, enabled)
+        note = (
+            'Progression hints are **on**: a "next time" line per exercise after `/log workout` '
+            "and in `/routine view`."
+            if enabled
+            else "Progression hints are **off**; `/settings progression hints:on` brings them back."
+        )
+        await reply(interaction, note)
 
     @app_commands.command(name="show", description="Show your settings")
     async def show(self, interaction: Interaction) -> None:

@@ -33,6 +33,8 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "challenge_entries": ("challenge result", "challenge results"),
     "interval_timers": ("interval timer", "interval timers"),
     "plan_entries": ("weekly plan day", "weekly plan days"),
+    "training_settings": ("progression-hint setting", "progression-hint settings"),
+    "program_runs": ("running program", "running programs"),
 }
 #: Tables with one row per member, named without a count.
 WHOLE = {"members": "your settings"}

@@ -324,6 +324,43 @@ class RoutineService:
             )
         return self._routine(row)
 
+    async def create_lines(
+        self, owner_id: int, name: str, lines: Sequence[ExerciseLine], notes: str | None = None
+    ) -> Routine:
+        """A routine from lines built by the bot (a program's session), under the first free name."""
+        for _attempt in range(5):
+            free = free_name(clean_name(name, NAME_RULES), await self.repo.name_keys(owner_id))
+            row = await self.repo.add(
+                NewRoutine(
+                    owner_id=owner_id,
+                    name=free,
+                    name_key=name_key(free),
+                    notation=format_routine(lines),
+                    exercise_count=len(lines),
+                    notes=clean_notes(notes),
+                ),
+                self.clock(),
+            )
+            if row is not None:
+                return self._routine(row)
+        raise UserFacingError(
+            "Saving took too many tries because your library kept changing; please try again.",
+            example=f"`{name}`",
+        )
+
+    async def rewrite(
+        self, owner_id: int, routine_id: int, lines: Sequence[ExerciseLine], notes: str | None = None
+    ) -> bool:
+        """Replace the exercises of one of the member's routines; False when it was deleted."""
+        return await self.repo.rewrite(
+            routine_id,
+            owner_id,
+            notation=format_routine(lines),
+            exercise_count=len(lines),
+            notes=clean_notes(notes),
+            now=self.clock(),
+        )
+
     async def import_(self, owner_id: int, name: str, notation: str) -> Routine:
         """The same as create: the export format is the notation, code fences and all."""
         return await self.create(owner_id, name, notation)

@@ -30,6 +30,7 @@ LEGACY = [
         r"repmate:privacy:(?P<action>delete|cancel):(?P<user>[0-9]{1,20}):(?P<expires>[0-9]{1,12})",
     ),
     (ids.TRIAGE_ANY_PATTERN, r"repmate:triage:(?P<rest>.*)"),
+    (ids.PROGRAM_MISSED_PATTERN, r"repmate:program:missed:(?P<tier>t1|t2):(?P<position>[0-9]{1,6})"),
 ]
 
 BUILT = [
@@ -53,6 +54,7 @@ BUILT = [
     (ids.privacy("delete", 42, 1767225600), "repmate:privacy:delete:42:1767225600"),
     (ids.privacy("cancel", 42, 1767225600), "repmate:privacy:cancel:42:1767225600"),
     (ids.triage(42, "a1b2c3d4e5f6", "0a1b2c3d"), "repmate:triage:42:a1b2c3d4e5f6:0a1b2c3d"),
+    (ids.program_missed("t1", 12), "repmate:program:missed:t1:12"),
 ]
 
 

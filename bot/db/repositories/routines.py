@@ -198,6 +198,25 @@ class RoutineRepo:
                 .values(guild_id=None, channel_id=None, message_id=None, shared_at=None)
             )
 
+    async def rewrite(
+        self,
+        routine_id: int,
+        owner_id: int,
+        *,
+        notation: str,
+        exercise_count: int,
+        notes: str | None,
+        now: datetime,
+    ) -> bool:
+        """Replace a routine's exercises and notes (a program's next session); False when it is gone."""
+        async with self.db.begin() as conn:
+            result = await conn.execute(
+                update(routines)
+                .where(routines.c.id == routine_id, routines.c.owner_id == owner_id)
+                .values(notation=notation, exercise_count=exercise_count, notes=notes, updated_at=now)
+            )
+        return bool(result.rowcount)
+
     async def delete(self, routine_id: int, owner_id: int) -> bool:
         async with self.db.begin() as conn:
             result = await conn.execute(
