@@ -33,6 +33,7 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "challenge_entries": ("challenge result", "challenge results"),
     "interval_timers": ("interval timer", "interval timers"),
     "plan_entries": ("weekly plan day", "weekly plan days"),
+    "workout_imports": ("history import", "history imports"),
 }
 #: Tables with one row per member, named without a count.
 WHOLE = {"members": "your settings"}

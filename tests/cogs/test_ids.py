@@ -30,6 +30,10 @@ LEGACY = [
         r"repmate:privacy:(?P<action>delete|cancel):(?P<user>[0-9]{1,20}):(?P<expires>[0-9]{1,12})",
     ),
     (ids.TRIAGE_ANY_PATTERN, r"repmate:triage:(?P<rest>.*)"),
+    (
+        ids.LOG_IMPORT_PATTERN,
+        r"repmate:import:(?P<action>import|cancel):(?P<user>[0-9]{1,20}):(?P<token>[0-9a-f]{16})",
+    ),
 ]
 
 BUILT = [
@@ -53,6 +57,8 @@ BUILT = [
     (ids.privacy("delete", 42, 1767225600), "repmate:privacy:delete:42:1767225600"),
     (ids.privacy("cancel", 42, 1767225600), "repmate:privacy:cancel:42:1767225600"),
     (ids.triage(42, "a1b2c3d4e5f6", "0a1b2c3d"), "repmate:triage:42:a1b2c3d4e5f6:0a1b2c3d"),
+    (ids.log_import("import", 42, "0123456789abcdef"), "repmate:import:import:42:0123456789abcdef"),
+    (ids.log_import("cancel", 42, "0123456789abcdef"), "repmate:import:cancel:42:0123456789abcdef"),
 ]
 
 
