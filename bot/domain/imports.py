@@ -77,7 +77,8 @@ SOURCE_NAMES: dict[Source, str] = {"strong": "Strong", "hevy": "Hevy", "generic"
 
 #: Equipment of moves whose load is the body itself: a set of them without a weight is a
 #: bodyweight set, and a weight on one is load added (a weighted pull-up).
-_BODYWEIGHT_KIT = frozenset({"bodyweight", "pull-up-bar", "rings", "none", "box", "bench"})
+_BODY_LOADS = frozenset({"bodyweight", "pull-up-bar", "rings"})
+_NOTHING_TO_LOAD = frozenset({"none", "box", "bench"})
 
 #: What the brackets of ``Bench Press (Barbell)`` may say, as catalogue equipment.
 _EQUIPMENT_WORDS = {
@@ -280,8 +281,8 @@ def match_exercise(name: str, catalogue: Catalogue) -> Exercise | None:
     bracketed = _BRACKETED.match(name)
     if bracketed is None:
         return None
-    base, kit = bracketed["base"], normalise_name(bracketed["kit"])
-    for word in (part.strip() for part in re.split(r"\s*[-/,]\s*|\s{2,}", kit) if part.strip()):
+    base = bracketed["base"]
+    for word in (normalise_name(part) for part in re.split(r"[-/,]", bracketed["kit"])):
         equipment = _EQUIPMENT_WORDS.get(word)
         if equipment is None:
             continue
@@ -295,8 +296,12 @@ def match_exercise(name: str, catalogue: Catalogue) -> Exercise | None:
 
 
 def done_with_bodyweight(exercise: Exercise | None) -> bool:
-    """Custom exercises count too: a set without a weight is most likely bodyweight."""
-    return exercise is None or set(exercise.equipment) <= _BODYWEIGHT_KIT
+    """Moves that can be done with the body as the load (dips, pull-ups, planks); custom
+    exercises count too, since a set of one without a weight is most likely bodyweight."""
+    if exercise is None:
+        return True
+    kit = set(exercise.equipment)
+    return bool(kit & _BODY_LOADS) or kit <= _NOTHING_TO_LOAD
 
 
 class _Matcher:
@@ -538,7 +543,7 @@ def _read_row(
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(line the record starts on, cells) for every record after the header."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = next(reader, None)
     if header is None:
         return
@@ -574,10 +579,12 @@ def parse_import(
     rows: list[_Row] = []
     problems: list[RowProblem] = []
     count = passed_over = 0
+    last_line = 1
     unit_assumed = False
     try:
         for line, record in records:
             count += 1
+            last_line = line
             if count > max_rows:
                 raise ImportFileError(
                     f"The file has more than {max_rows:,} rows; the limit is {max_rows:,} a file. "
@@ -596,7 +603,7 @@ def parse_import(
                 unit_assumed = True
             rows.append(read)
     except csv.Error as err:
-        raise ImportFileError(f"The file isn't valid CSV: {err}.") from None
+        raise ImportFileError(f"The file isn't valid CSV after line {last_line}: {err}.") from None
     sessions, repeated = _sessions(rows, source, matcher)
     exercises = tuple(sorted((m for m, _ in matcher.seen.values()), key=lambda m: m.name.casefold()))
     used = {s.exercise_key for session in sessions for s in session.sets}
