@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.domain.exercises import Catalogue, Exercise, normalise_name
@@ -101,8 +101,7 @@ class ImportFileError(ValueError):
     """The file as a whole can't be read (not CSV, unknown columns, too many rows)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedSet:
+class ImportedSet(NamedTuple):
     """One set ready for the log: loads in kg, numbered within its exercise that session."""
 
     line: int
@@ -180,6 +179,15 @@ def _text(value: str | None) -> str:
 
 
 def _number(value: str, what: str) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        pass
+    else:
+        if number >= 0 and math.isfinite(number):
+            return number
     text = value.strip()
     if not text:
         return None
@@ -339,10 +347,15 @@ def fingerprint(
     percent: float | None,
     duration_s: int | None,
 ) -> str:
-    """A set's identity, the same however it reached the log (to the second, to 0.01 kg)."""
+    """A set's identity, the same however it reached the log (to the second, to 0.01 kg).
+
+    24 hex digits: the time in seconds, then a hash of the rest. Leading with the time keeps
+    a history's fingerprints in nearly ascending order, so the unique index over them
+    grows at its end instead of splitting pages all over when 100,000 arrive at once.
+    """
+    moment = max(0, int(performed_at.timestamp()))
     text = "|".join(
         (
-            str(int(performed_at.timestamp())),
             exercise_key,
             str(set_no),
             "" if reps is None else str(reps),
@@ -352,7 +365,7 @@ def fingerprint(
             "" if duration_s is None else str(duration_s),
         )
     )
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return f"{moment:010x}"[-10:] + hashlib.blake2b(text.encode(), digest_size=7).hexdigest()
 
 
 def session_volume(sets: Iterable[ImportedSet]) -> float:
@@ -363,8 +376,7 @@ def session_volume(sets: Iterable[ImportedSet]) -> float:
 # -- reading a file ---------------------------------------------------------------------------------
 
 
-@dataclass
-class _Row:
+class _Row(NamedTuple):
     """One set as read from a row, before the session numbers it."""
 
     line: int
@@ -422,14 +434,6 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def _cell(row: list[str], columns: dict[str, int], *names: str) -> str:
-    for name in names:
-        index = columns.get(name)
-        if index is not None and index < len(row):
-            return row[index]
-    return ""
-
-
 def _unit(text: str, what: str = "the unit") -> WeightSystem | None:
     value = text.strip().casefold()
     if not value:
@@ -450,95 +454,160 @@ def _yes(text: str) -> bool:
     raise _RowError(f"bodyweight `{_clip(text.strip())}` isn't `yes` or empty")
 
 
-def _read_row(
-    source: Source, columns: dict[str, int], row: list[str], line: int, dates: _Dates, units: WeightSystem
-) -> _Row | None:
-    """One row as a set, None for a row that is no set (a rest timer), or a _RowError."""
-    if not any(cell.strip() for cell in row):
-        return None
-    unit: WeightSystem | None
-    if source == "strong":
-        order = _cell(row, columns, "set order").strip()
-        if order.casefold() in ("rest timer", "note"):
+#: Where each field comes from, per kind of file: the first of the named columns present.
+_FIELDS: dict[Source, dict[str, tuple[str, ...]]] = {
+    "strong": {
+        "date": ("date",),
+        "workout": ("workout name",),
+        "exercise": ("exercise name",),
+        "order": ("set order",),
+        "unit": ("weight unit",),
+        "reps": ("reps",),
+        "weight": ("weight",),
+        "seconds": ("seconds",),
+        "distance": ("distance",),
+        "notes": ("workout notes",),
+    },
+    "hevy": {
+        "date": ("start_time",),
+        "workout": ("title",),
+        "exercise": ("exercise_title",),
+        "reps": ("reps",),
+        "weight": ("weight_kg", "weight_lbs"),
+        "seconds": ("duration_seconds",),
+        "distance": ("distance_km", "distance_miles"),
+        "notes": ("description",),
+    },
+    "generic": {
+        "date": ("date",),
+        "workout": ("workout",),
+        "exercise": ("exercise",),
+        "unit": ("unit",),
+        "reps": ("reps",),
+        "weight": ("weight",),
+        "bodyweight": ("bodyweight",),
+        "percent": ("percent",),
+        "seconds": ("seconds",),
+        "rpe": ("rpe",),
+        "notes": ("notes",),
+    },
+}
+
+
+class _RowReader:
+    """Reads rows of one file: column positions are looked up once, names cleaned once."""
+
+    def __init__(self, source: Source, columns: dict[str, int], dates: _Dates, units: WeightSystem) -> None:
+        self.source = source
+        self.dates = dates
+        self.units = units
+        #: Hevy names the unit in the weight column's name.
+        self.fixed_unit: WeightSystem | None = (
+            ("lb" if "weight_lbs" in columns else "kg") if source == "hevy" else None
+        )
+        # A missing column reads the empty cell added at the end of every row (index -1).
+        at = {name: -1 for fields in _FIELDS.values() for name in fields}
+        for name, candidates in _FIELDS[source].items():
+            at[name] = next((columns[c] for c in candidates if c in columns), -1)
+        self.width = max(columns.values(), default=0) + 1
+        (
+            self.i_date,
+            self.i_workout,
+            self.i_exercise,
+            self.i_order,
+            self.i_unit,
+            self.i_reps,
+            self.i_weight,
+            self.i_seconds,
+            self.i_distance,
+            self.i_notes,
+            self.i_bodyweight,
+            self.i_percent,
+            self.i_rpe,
+        ) = (
+            at[name]
+            for name in (
+                "date",
+                "workout",
+                "exercise",
+                "order",
+                "unit",
+                "reps",
+                "weight",
+                "seconds",
+                "distance",
+                "notes",
+                "bodyweight",
+                "percent",
+                "rpe",
+            )
+        )
+        self.unit_column = "the weight unit" if source == "strong" else "the unit"
+        self._clean: dict[str, str] = {}
+
+    def _name(self, raw: str) -> str:
+        clean = self._clean.get(raw)
+        if clean is None:
+            clean = self._clean[raw] = _text(raw)
+        return clean
+
+    def read(self, row: list[str], line: int) -> _Row | None:
+        """One row as a set, None for a row that is no set (a rest timer), or a _RowError."""
+        if not "".join(row).strip():
             return None
-        raw_date = _cell(row, columns, "date")
-        workout = _text(_cell(row, columns, "workout name"))
-        exercise = _text(_cell(row, columns, "exercise name"))
-        unit = _unit(_cell(row, columns, "weight unit"), "the weight unit")
-        values = dict(
-            reps=_cell(row, columns, "reps"),
-            weight=_cell(row, columns, "weight"),
-            seconds=_cell(row, columns, "seconds"),
-            distance=_cell(row, columns, "distance"),
+        if len(row) < self.width:
+            row = row + [""] * (self.width - len(row))
+        row.append("")
+        if self.source == "strong" and row[self.i_order].strip().casefold() in ("rest timer", "note"):
+            return None
+        raw_date = row[self.i_date]
+        performed_at = self.dates.read(raw_date)
+        exercise = self._name(row[self.i_exercise])
+        if not exercise:
+            raise _RowError("the exercise name is empty")
+        workout = self._name(row[self.i_workout])
+        unit = self.fixed_unit or _unit(row[self.i_unit], self.unit_column)
+        reps = _whole(row[self.i_reps], "reps", MAX_REPS)
+        weight = _number(row[self.i_weight], "the weight")
+        in_unit = unit or self.units
+        kg = None if weight is None else (lb_to_kg(weight) if in_unit == "lb" else weight)
+        if kg is not None and kg > MAX_WEIGHT_KG:
+            raise _RowError(f"the weight, {weight:g} {in_unit}, is more than {MAX_WEIGHT_KG:g} kg")
+        seconds_number = _number(row[self.i_seconds], "the time in seconds")
+        seconds = round(seconds_number) if seconds_number else None
+        if seconds is not None and seconds > MAX_SECONDS:
+            raise _RowError(f"the time, {seconds:,} seconds, is more than a day")
+        bodyweight: bool | None = None
+        percent: float | None = None
+        rpe: int | None = None
+        if self.source == "generic":
+            bodyweight = _yes(row[self.i_bodyweight])
+            percent = _number(row[self.i_percent], "the percentage")
+            if percent is not None and not (0 < percent <= MAX_PERCENT):
+                raise _RowError(f"the percentage {percent:g} isn't between 1 and {MAX_PERCENT:g}")
+            rpe = _whole(row[self.i_rpe], "RPE", 10)
+            if rpe is not None and rpe < 1:
+                raise _RowError("RPE is a whole number from 1 to 10")
+        if not reps and seconds is None:
+            if _number(row[self.i_distance], "the distance"):
+                raise _RowError("a distance without a time can't be logged (the log keeps reps and times)")
+            raise _RowError("the set has no reps and no time")
+        notes = self._name(row[self.i_notes])
+        return _Row(
+            line,
+            (raw_date.strip(), workout),
+            performed_at,
+            _shorten(workout, WORKOUT_NAME_MAX) if workout else None,
+            exercise,
+            reps or None,
+            kg,
+            unit is not None,
+            bodyweight,
+            percent,
+            seconds,
+            rpe,
+            _shorten(notes, NOTES_MAX) if notes else None,
         )
-        notes = _text(_cell(row, columns, "workout notes")) or None
-        bodyweight, percent_text, rpe_text = None, "", ""
-    elif source == "hevy":
-        raw_date = _cell(row, columns, "start_time")
-        workout = _text(_cell(row, columns, "title"))
-        exercise = _text(_cell(row, columns, "exercise_title"))
-        unit = "lb" if "weight_lbs" in columns else "kg"
-        values = dict(
-            reps=_cell(row, columns, "reps"),
-            weight=_cell(row, columns, "weight_kg", "weight_lbs"),
-            seconds=_cell(row, columns, "duration_seconds"),
-            distance=_cell(row, columns, "distance_km", "distance_miles"),
-        )
-        notes = _text(_cell(row, columns, "description")) or None
-        bodyweight, percent_text, rpe_text = None, "", ""
-    else:
-        raw_date = _cell(row, columns, "date")
-        workout = _text(_cell(row, columns, "workout"))
-        exercise = _text(_cell(row, columns, "exercise"))
-        unit = _unit(_cell(row, columns, "unit"))
-        values = dict(
-            reps=_cell(row, columns, "reps"),
-            weight=_cell(row, columns, "weight"),
-            seconds=_cell(row, columns, "seconds"),
-            distance="",
-        )
-        notes = _text(_cell(row, columns, "notes")) or None
-        bodyweight = _yes(_cell(row, columns, "bodyweight"))
-        percent_text, rpe_text = _cell(row, columns, "percent"), _cell(row, columns, "rpe")
-    performed_at = dates.read(raw_date)
-    if not exercise:
-        raise _RowError("the exercise name is empty")
-    reps = _whole(values["reps"], "reps", MAX_REPS)
-    weight = _number(values["weight"], "the weight")
-    in_unit = unit or units
-    kg = None if weight is None else (lb_to_kg(weight) if in_unit == "lb" else weight)
-    if kg is not None and kg > MAX_WEIGHT_KG:
-        raise _RowError(f"the weight, {weight:g} {in_unit}, is more than {MAX_WEIGHT_KG:g} kg")
-    seconds_number = _number(values["seconds"], "the time in seconds")
-    seconds = round(seconds_number) if seconds_number else None
-    if seconds is not None and seconds > MAX_SECONDS:
-        raise _RowError(f"the time, {seconds:,} seconds, is more than a day")
-    percent = _number(percent_text, "the percentage")
-    if percent is not None and not (0 < percent <= MAX_PERCENT):
-        raise _RowError(f"the percentage {percent:g} isn't between 1 and {MAX_PERCENT:g}")
-    rpe = _whole(rpe_text, "RPE", 10)
-    if rpe is not None and rpe < 1:
-        raise _RowError("RPE is a whole number from 1 to 10")
-    if not reps and seconds is None:
-        distance = _number(values["distance"], "the distance")
-        if distance:
-            raise _RowError("a distance without a time can't be logged (the log keeps reps and times)")
-        raise _RowError("the set has no reps and no time")
-    return _Row(
-        line=line,
-        session=(raw_date.strip(), workout),
-        performed_at=performed_at,
-        workout=_shorten(workout, WORKOUT_NAME_MAX) if workout else None,
-        exercise=exercise,
-        reps=reps or None,
-        kg=kg,
-        unit_given=unit is not None,
-        bodyweight=bodyweight,
-        percent=percent,
-        seconds=seconds,
-        rpe=rpe,
-        notes=_shorten(notes, NOTES_MAX) if notes else None,
-    )
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -575,6 +644,7 @@ def parse_import(
         raise ImportFileError("The file is empty.") from None
     source, columns = _detect(header)
     dates = _Dates(zone)
+    reader = _RowReader(source, columns, dates, units)
     matcher = _Matcher(catalogue)
     rows: list[_Row] = []
     problems: list[RowProblem] = []
@@ -592,7 +662,7 @@ def parse_import(
                     "in a spreadsheet, keeping the header line in each part)."
                 )
             try:
-                read = _read_row(source, columns, record, line, dates, units)
+                read = reader.read(record, line)
             except _RowError as err:
                 problems.append(RowProblem(line, str(err)))
                 continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from bot.db.database import Database
 from bot.db.tables_imports import workout_imports
@@ -46,6 +46,36 @@ class ImportRecord:
     sets: int
     duplicates: int
     failed_rows: int
+
+
+#: The columns an imported set fills, in the order :meth:`ImportRepo.add` gives them.
+_SET_COLUMNS = (
+    "session_id",
+    "user_id",
+    "position",
+    "exercise",
+    "exercise_key",
+    "set_no",
+    "reps",
+    "load_kind",
+    "weight_kg",
+    "percent",
+    "duration_s",
+    "fingerprint",
+)
+
+
+def _insert_sql(paramstyle: str) -> str:
+    if paramstyle == "qmark":
+        marks = ", ".join("?" for _ in _SET_COLUMNS)
+    elif paramstyle in ("numeric_dollar", "numeric"):
+        sign = "$" if paramstyle == "numeric_dollar" else ":"
+        marks = ", ".join(f"{sign}{n}" for n in range(1, len(_SET_COLUMNS) + 1))
+    elif paramstyle == "format":
+        marks = ", ".join("%s" for _ in _SET_COLUMNS)
+    else:
+        raise ValueError(f"no bulk insert for the {paramstyle} parameter style")
+    return f"INSERT INTO {workout_sets.name} ({', '.join(_SET_COLUMNS)}) VALUES ({marks})"
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -83,10 +113,18 @@ class ImportRepo:
     ) -> int:
         """Store every session and set, and the import's record, in one transaction; its id."""
         async with self.db.begin() as conn:
-            ids: list[int] = []
+            # Sessions by executemany, then their ids read back in insertion order: RETURNING
+            # with many rows would go one statement per row on SQLite (no sentinel column).
+            before = (
+                await conn.execute(
+                    select(func.coalesce(func.max(workout_sessions.c.id), 0)).where(
+                        workout_sessions.c.user_id == user_id
+                    )
+                )
+            ).scalar_one()
             for chunk in _chunks(sessions, BATCH):
-                result = await conn.execute(
-                    insert(workout_sessions).returning(workout_sessions.c.id, sort_by_parameter_order=True),
+                await conn.execute(
+                    insert(workout_sessions),
                     [
                         {
                             "user_id": user_id,
@@ -102,31 +140,48 @@ class ImportRepo:
                         for s in chunk
                     ],
                 )
-                ids += [row[0] for row in result]
-            rows: list[dict[str, Any]] = []
-            for session_id, session in zip(ids, sessions, strict=True):
-                for s in session.sets:
-                    rows.append(
-                        {
-                            "session_id": session_id,
-                            "user_id": user_id,
-                            "position": s.position,
-                            "exercise": s.exercise,
-                            "exercise_key": s.exercise_key,
-                            "set_no": s.set_no,
-                            "reps": s.reps,
-                            "load_kind": s.load_kind,
-                            "weight_kg": s.weight_kg,
-                            "percent": s.percent,
-                            "duration_s": s.duration_s,
-                            "fingerprint": s.fingerprint,
-                        }
+            ids = list(
+                (
+                    await conn.execute(
+                        select(workout_sessions.c.id)
+                        .where(
+                            workout_sessions.c.user_id == user_id,
+                            workout_sessions.c.id > before,
+                            workout_sessions.c.created_at == now,
+                        )
+                        .order_by(workout_sessions.c.id)
                     )
-                    if len(rows) >= BATCH:
-                        await conn.execute(insert(workout_sets), rows)
-                        rows = []
+                ).scalars()
+            )
+            if len(ids) != len(sessions):
+                raise RuntimeError(f"stored {len(sessions)} sessions but found {len(ids)}; rolled back")
+            # Straight to the driver's executemany: building SQLAlchemy parameters for each
+            # of 100,000 rows would cost more than the inserts themselves.
+            sql = _insert_sql(conn.dialect.paramstyle)
+            rows: list[tuple[Any, ...]] = []
+            for session_id, session in zip(ids, sessions, strict=True):
+                rows += [
+                    (
+                        session_id,
+                        user_id,
+                        s.position,
+                        s.exercise,
+                        s.exercise_key,
+                        s.set_no,
+                        s.reps,
+                        s.load_kind,
+                        s.weight_kg,
+                        s.percent,
+                        s.duration_s,
+                        s.fingerprint,
+                    )
+                    for s in session.sets
+                ]
+                if len(rows) >= BATCH:
+                    await conn.exec_driver_sql(sql, rows)
+                    rows = []
             if rows:
-                await conn.execute(insert(workout_sets), rows)
+                await conn.exec_driver_sql(sql, rows)
             result = await conn.execute(
                 insert(workout_imports).values(
                     user_id=user_id,
