@@ -43,7 +43,9 @@ TOPICS: dict[str, Topic] = {
     "routines": Topic(
         "Routines and workout log",
         "Write routines in plain text (`Back Squat 3x5 @ 100kg rest 3m`), share them with the server, "
-        "and log what you trained to track personal records and weekly volume.",
+        "and log what you trained to track personal records and weekly volume. `/log import` brings "
+        "in your history from a Strong or Hevy CSV export, or the CSV `/log export` writes "
+        "(its columns are in the README).",
         ("routine", "log", "exercise", "plan"),
     ),
     "checkins": Topic(

@@ -232,3 +232,13 @@ async def test_privacy_export_and_delete_cover_imports_and_fingerprints(simcord_
     again = await import_file(w, "strong.csv", fixture("strong.csv"))
     assert "**8 sets**" in text_of(again.response)
     await env.bot.close()
+
+
+async def test_help_names_import_and_export(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    text = text_of((await w.alice.slash(w.general, "help", topic="routines")).response)
+    assert "`/log import` — Bring in your history from Strong, Hevy or a CSV file" in text
+    assert "`/log export` — Download your whole workout log as a CSV file" in text
+    assert "Strong or Hevy CSV export" in text
+    await env.bot.close()
