@@ -60,6 +60,8 @@ def preview_embed(preview: ImportPreview) -> discord.Embed:
             f"**{plural(len(preview.sessions), 'workout')}**, **{plural(preview.new_sets, 'set')}**"
             f" · {_span(preview.days)}"
         )
+    elif not parsed.sessions:
+        summary = "Nothing to import: no row of the file could be read as a set (see why below)."
     else:
         summary = "Nothing new: every set in the file is already in your log."
     parts.append(Field("Will be imported", summary, priority=3))

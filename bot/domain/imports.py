@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -303,11 +304,8 @@ def match_exercise(name: str, catalogue: Catalogue) -> Exercise | None:
     return None
 
 
-def done_with_bodyweight(exercise: Exercise | None) -> bool:
-    """Moves that can be done with the body as the load (dips, pull-ups, planks); custom
-    exercises count too, since a set of one without a weight is most likely bodyweight."""
-    if exercise is None:
-        return True
+def done_with_bodyweight(exercise: Exercise) -> bool:
+    """Moves that can be done with the body as the load (dips, pull-ups, planks)."""
     kit = set(exercise.equipment)
     return bool(kit & _BODY_LOADS) or kit <= _NOTHING_TO_LOAD
 
@@ -658,8 +656,8 @@ def parse_import(
             if count > max_rows:
                 raise ImportFileError(
                     f"The file has more than {max_rows:,} rows; the limit is {max_rows:,} a file. "
-                    "Export a shorter period (Strong and Hevy export everything, so split the file "
-                    "in a spreadsheet, keeping the header line in each part)."
+                    "Split the file in a spreadsheet between workouts, each part with the header line, "
+                    "and import the parts one after another."
                 )
             try:
                 read = reader.read(record, line)
@@ -701,6 +699,9 @@ def _load(
         if row.bodyweight:
             return "bw", kg or 0.0, None
         return ("weight", kg, None) if kg else (None, None, None)
+    if exercise is None:
+        # A custom exercise: a weight is a load; none is most likely bodyweight.
+        return ("weight", kg, None) if kg else ("bw", 0.0, None)
     if done_with_bodyweight(exercise):
         return "bw", kg or 0.0, None
     return ("weight", kg, None) if kg else (None, None, None)
@@ -804,34 +805,38 @@ def export_row(item: ExportSet, zone: ZoneInfo, units: WeightSystem) -> list[str
     ]
 
 
-def write_generic_csv(items: Iterable[ExportSet], zone: ZoneInfo, units: WeightSystem) -> bytes:
-    """The generic CSV (UTF-8, comma separated, a header line), rows in the order given."""
+def _csv_text(rows: Iterable[Sequence[str]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(GENERIC_COLUMNS)
-    writer.writerows(export_row(item, zone, units) for item in items)
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue().encode()
 
 
-def split_csv(data: bytes, limit: int, max_rows: int = MAX_ROWS) -> list[bytes]:
-    """The CSV cut at row ends into parts of at most ``limit`` bytes and ``max_rows`` rows,
-    each starting with the header line (so each one can be imported on its own)."""
-    header, _, body = data.partition(b"\n")
-    header += b"\n"
-    room = limit - len(header)
-    if room <= 0:
-        raise ValueError("the size limit is smaller than the header line")
+def write_generic_csv(items: Iterable[ExportSet], zone: ZoneInfo, units: WeightSystem) -> bytes:
+    """The generic CSV (UTF-8, comma separated, a header line), rows in the order given."""
+    return _csv_text([GENERIC_COLUMNS, *(export_row(item, zone, units) for item in items)])
+
+
+def generic_csv_parts(
+    items: Sequence[ExportSet], zone: ZoneInfo, units: WeightSystem, limit: int, max_rows: int = MAX_ROWS
+) -> list[bytes]:
+    """The generic CSV in parts of at most ``limit`` bytes and ``max_rows`` rows, each with the
+    header line, cut only between workouts: sets are numbered within a workout, so a workout
+    split over two files would not read back the same."""
+    header = _csv_text([GENERIC_COLUMNS])
     parts: list[bytes] = []
     current: list[bytes] = []
-    size = 0
-    for line in body.splitlines(keepends=True):
-        if len(line) > room:
-            raise ValueError("a single row is larger than the size limit")
-        if current and (size + len(line) > room or len(current) >= max_rows):
+    size, rows = len(header), 0
+    for _, group in itertools.groupby(items, key=lambda i: (i.performed_at, i.workout)):
+        lines = [export_row(item, zone, units) for item in group]
+        chunk = _csv_text(lines)
+        if len(header) + len(chunk) > limit or len(lines) > max_rows:
+            raise ValueError("a single workout is larger than one file may be")
+        if current and (size + len(chunk) > limit or rows + len(lines) > max_rows):
             parts.append(header + b"".join(current))
-            current, size = [], 0
-        current.append(line)
-        size += len(line)
+            current, size, rows = [], len(header), 0
+        current.append(chunk)
+        size += len(chunk)
+        rows += len(lines)
     if current or not parts:
         parts.append(header + b"".join(current))
     return parts
@@ -862,9 +867,9 @@ __all__ = [
     "done_with_bodyweight",
     "export_row",
     "fingerprint",
+    "generic_csv_parts",
     "match_exercise",
     "parse_import",
     "session_volume",
-    "split_csv",
     "write_generic_csv",
 ]

@@ -39,9 +39,8 @@ from bot.domain.imports import (
     Source,
     day_range,
     fingerprint,
+    generic_csv_parts,
     parse_import,
-    split_csv,
-    write_generic_csv,
 )
 from bot.domain.units import WeightSystem
 from bot.errors import NotAllowed, NotFound, UserFacingError
@@ -105,7 +104,6 @@ class LogExport:
     files: tuple[ExportFile, ...]
     sessions: int
     sets: int
-    size: int
 
 
 def stored_fingerprints(stored: list[StoredSet]) -> set[str]:
@@ -264,8 +262,9 @@ class ImportService:
         settings = await self.members.get(user_id)
         units: WeightSystem = "lb" if settings.units == "lb" else "kg"
         items, sessions = await self.repo.export_sets(user_id)
-        data = await asyncio.to_thread(write_generic_csv, items, settings.zone, units)
-        parts = await asyncio.to_thread(split_csv, data, min(limit, MAX_BYTES), MAX_ROWS)
+        parts = await asyncio.to_thread(
+            generic_csv_parts, items, settings.zone, units, min(limit, MAX_BYTES), MAX_ROWS
+        )
         base = f"repmate-log-{user_id}"
         if len(parts) == 1:
             files: tuple[ExportFile, ...] = (ExportFile(f"{base}.csv", parts[0]),)
@@ -273,15 +272,15 @@ class ImportService:
             files = tuple(
                 ExportFile(f"{base}-part-{k}-of-{len(parts)}.csv", part) for k, part in enumerate(parts, 1)
             )
-        return LogExport(files, sessions, len(items), len(data))
+        return LogExport(files, sessions, len(items))
 
 
 def check_size(size: int) -> None:
     if size > MAX_BYTES:
         raise UserFacingError(
             f"The file is {describe_size(size)}; the limit is {describe_size(MAX_BYTES)} a file, so "
-            "nothing was imported. Split a long history in a spreadsheet (keep the header line in "
-            "each part) and import the parts one after another.",
+            "nothing was imported. Split a long history in a spreadsheet between workouts (each "
+            "part with the header line) and import the parts one after another.",
             example=EXAMPLE,
         )
 

@@ -119,6 +119,8 @@ async def test_a_hevy_export_with_a_superset_warm_ups_and_timed_sets(simcord_env
     rows = list(csv.DictReader(io.StringIO((await exported.response.attachments[0].read()).decode())))
     pulldowns = [r for r in rows if r["exercise"] == "Lat Pulldown"]
     assert [r["set"] for r in pulldowns] == ["1", "2"], "superset rows interleaved, each exercise in order"
+    crunch = next(r for r in rows if r["exercise"] == "Face Pull")
+    assert crunch["bodyweight"] == "" and crunch["weight"] == "15"
     chin = next(r for r in rows if r["exercise"] == "Chin-Up")
     assert chin["bodyweight"] == "yes" and chin["weight"] == "10"
     plank = next(r for r in rows if r["exercise"] == "Plank")
@@ -241,4 +243,37 @@ async def test_help_names_import_and_export(simcord_env):
     assert "`/log import` — Bring in your history from Strong, Hevy or a CSV file" in text
     assert "`/log export` — Download your whole workout log as a CSV file" in text
     assert "Strong or Hevy CSV export" in text
+    await env.bot.close()
+
+
+async def test_a_file_whose_rows_all_fail_offers_nothing_to_import(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    data = b"date,exercise,reps\n2025-01-01 10:00,Squat,lots\nsoon,Squat,5\n"
+    preview = await import_file(w, "bad.csv", data)
+    text = text_of(preview.response)
+    assert "Nothing to import: no row of the file could be read as a set" in text
+    assert "Line 2: reps `lots` isn't a number" in text and "Line 3: the date `soon`" in text
+    assert not preview.response.components
+    await env.bot.close()
+
+
+async def test_a_long_log_exports_in_parts_that_each_import_on_their_own(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    preview = await import_file(w, "strong.csv", fixture("strong.csv"))
+    await w.alice.click(preview.response, label="Import 8 sets")
+    export = await env.bot.services.imports.export(w.alice.id, 500)
+    assert len(export.files) == 2 and all(len(f.data) <= 500 for f in export.files)
+    assert [f.name for f in export.files][:1] == [
+        f"repmate-log-{w.alice.id}-part-1-of-{len(export.files)}.csv"
+    ]
+    total = 0
+    for f in export.files:
+        result = await w.bob.slash(w.general, "log import", file=(f.name, f.data))
+        assert "Rows that failed" not in text_of(result.response)
+        new = int(text_of(result.response).split("**")[3].split()[0])
+        await w.bob.click(result.response, label=f"Import {new} set{'s' if new != 1 else ''}")
+        total += new
+    assert total == 8 and await count(env, workout_sets, w.bob.id) == 8
     await env.bot.close()

@@ -1,4 +1,4 @@
-"""Reading Strong, Hevy and generic CSV files; fingerprints; writing and splitting the export."""
+"""Reading Strong, Hevy and generic CSV files; fingerprints; writing the export, whole or in parts."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from bot.domain.imports import (
     ImportFileError,
     ParsedImport,
     fingerprint,
+    generic_csv_parts,
     match_exercise,
     parse_import,
-    split_csv,
     write_generic_csv,
 )
 from bot.domain.units import kg_to_lb, lb_to_kg
@@ -204,9 +204,11 @@ def test_bodyweight_moves_without_a_weight_are_bodyweight_and_loaded_ones_have_n
         "2025-01-01 10:00:00,A,Dips,1,0,10,0\n"
         "2025-01-01 10:00:00,A,Dips,2,15,8,0\n"
         "2025-01-01 10:00:00,A,Deadlift,1,0,5,0\n"
+        "2025-01-01 10:00:00,A,My Sled Thing,1,0,5,0\n"
+        "2025-01-01 10:00:00,A,My Sled Thing,2,40,5,0\n"
     )
     kinds = [(s.load_kind, s.weight_kg) for s in all_sets(parsed)]
-    assert kinds == [("bw", 0.0), ("bw", 15.0), (None, None)]
+    assert kinds == [("bw", 0.0), ("bw", 15.0), (None, None), ("bw", 0.0), ("weight", 40.0)]
 
 
 # -- fingerprints, the export and the round trip ----------------------------------------------------------
@@ -316,20 +318,28 @@ def test_any_rows_under_a_known_header_are_a_set_a_problem_or_passed_over(rows: 
     assert all(p.line >= 2 for p in parsed.problems)
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(st.text(alphabet="abc,;é ", min_size=1, max_size=40), max_size=60),
-    st.integers(60, 400),
-    st.integers(1, 10),
-)
-def test_split_parts_fit_the_limits_and_hold_every_row_once(
-    lines: list[str], limit: int, max_rows: int
+@settings(max_examples=60, deadline=None)
+@given(logged_sets(), st.integers(400, 3000), st.integers(3, 30))
+def test_export_parts_fit_the_limits_keep_workouts_whole_and_read_back_every_set(
+    items: list[ExportSet], limit: int, max_rows: int
 ) -> None:
-    data = ("header,row\n" + "".join(line + "\n" for line in lines)).encode()
-    parts = split_csv(data, limit, max_rows)
-    assert all(len(p) <= limit and p.startswith(b"header,row\n") for p in parts)
+    whole = write_generic_csv(items, UTC_ZONE, "kg")
+    try:
+        parts = generic_csv_parts(items, UTC_ZONE, "kg", limit, max_rows)
+    except ValueError:
+        biggest = max(
+            sum(1 for i in items if i.performed_at == when) for when in {i.performed_at for i in items}
+        )
+        assert biggest > max_rows or len(whole) > limit  # only a workout too big for one part
+        return
+    header = whole.split(b"\n", 1)[0] + b"\n"
+    assert all(len(p) <= limit and p.startswith(header) for p in parts)
     assert all(p.count(b"\n") - 1 <= max_rows for p in parts)
-    assert b"".join(p.removeprefix(b"header,row\n") for p in parts) == data.removeprefix(b"header,row\n")
+    assert b"".join(p.removeprefix(header) for p in parts) == whole.removeprefix(header)
+    read = [parse(p) for p in parts]
+    days = [{s.performed_at for s in r.sessions} for r in read]
+    assert sum(len(d) for d in days) == len(set().union(*days)), "no workout is split between parts"
+    assert sum(r.set_count for r in read) == len(items)
 
 
 @given(st.integers(4, 2000), st.sampled_from(["bench-press", "custom:x"]), st.integers(1, 10))
