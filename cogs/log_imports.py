@@ -186,6 +186,10 @@ class ImportButton(
             )
             return
         if service.pending(self.token) is None:
+            if service.confirmed(self.token):
+                # A second press while (or after) the first one imports: the first one answers.
+                await interaction.response.defer()
+                return
             await interaction.response.edit_message(content=expired_text(), embed=None, view=None)
             return
         await interaction.response.defer()

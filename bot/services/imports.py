@@ -162,6 +162,9 @@ class ImportService:
         self.clock = clock
         self.catalogue = catalogue or default_catalogue()
         self._pending: dict[str, ImportPreview] = {}
+        #: Tokens already confirmed, until their preview would have expired: a second press
+        #: of Import is then acknowledged without a word instead of called expired.
+        self._confirmed: dict[str, datetime] = {}
 
     # -- import ----------------------------------------------------------------------------------
 
@@ -211,6 +214,10 @@ class ImportService:
         self._forget_expired()
         return self._pending.get(token)
 
+    def confirmed(self, token: str) -> bool:
+        self._forget_expired()
+        return token in self._confirmed
+
     def cancel(self, user_id: int, token: str) -> None:
         preview = self._pending.get(token)
         if preview is not None and preview.user_id == user_id:
@@ -224,6 +231,7 @@ class ImportService:
         if preview.user_id != user_id:
             raise NotAllowed("Only the member who uploaded the file can import it.")
         del self._pending[token]
+        self._confirmed[token] = preview.expires_at
         known = stored_fingerprints(await self.repo.stored_sets(user_id))
         sessions, already = without_known(preview.sessions, known)
         sets = sum(len(s.sets) for s in sessions)
@@ -253,6 +261,9 @@ class ImportService:
         for token, preview in list(self._pending.items()):
             if preview.expires_at <= now:
                 del self._pending[token]
+        for token, expires_at in list(self._confirmed.items()):
+            if expires_at <= now:
+                del self._confirmed[token]
 
     # -- export ----------------------------------------------------------------------------------
 

@@ -277,3 +277,15 @@ async def test_a_long_log_exports_in_parts_that_each_import_on_their_own(simcord
         total += new
     assert total == 8 and await count(env, workout_sets, w.bob.id) == 8
     await env.bot.close()
+
+
+async def test_after_a_restart_the_preview_buttons_say_to_run_the_command_again(simcord_env, make_bot):
+    env = simcord_env
+    w = build_world(env)
+    preview = await import_file(w, "strong.csv", fixture("strong.csv"))
+    await env.restart_bot(make_bot())
+    await w.alice.click(preview.response, label="Import 8 sets")
+    text = shown(w, preview.response)
+    assert "This import preview has expired" in text and "Run `/log import` with the file again" in text
+    assert await count(env, workout_sessions) == 0
+    await env.bot.close()
