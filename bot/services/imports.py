@@ -47,6 +47,9 @@ from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.services.settings import Clock, MemberSettingsService
 
 PREVIEW_FOR = timedelta(minutes=15)
+#: Sets held in memory across all waiting previews; beyond it the oldest previews are
+#: forgotten (their Import button then says to run the command again).
+MAX_PENDING_SETS = 300_000
 EXAMPLE = "`/log import file:strong_workouts.csv` with the CSV exported from Strong, Hevy or `/log export`"
 
 
@@ -208,6 +211,12 @@ class ImportService:
         )
         if sessions:
             self._pending[preview.token] = preview
+            held = sum(p.new_sets for p in self._pending.values())
+            for token, old in list(self._pending.items()):  # oldest first
+                if held <= MAX_PENDING_SETS or token == preview.token:
+                    break
+                held -= old.new_sets
+                del self._pending[token]
         return preview
 
     def pending(self, token: str) -> ImportPreview | None:

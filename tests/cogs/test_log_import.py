@@ -202,6 +202,8 @@ async def test_cancel_imports_nothing(simcord_env):
     await w.alice.click(preview.response, label="Cancel")
     assert "Cancelled: nothing was imported." in shown(w, preview.response)
     assert await count(env, workout_sessions) == 0
+    empty = await w.alice.slash(w.general, "log export")
+    assert "Your log is empty" in text_of(empty.response) and not empty.response.attachments
     await env.bot.close()
 
 

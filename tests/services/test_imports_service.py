@@ -76,3 +76,14 @@ async def test_too_big_a_file_is_refused_before_it_is_read(service) -> None:  # 
 
     with pytest.raises(UserFacingError, match=r"The file is 6\.0 MB; the limit is 5\.0 MB"):
         await imports.preview(ALICE, "big.csv", 6_000_000, read)
+
+
+async def test_waiting_previews_hold_a_bounded_number_of_sets(service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot.services import imports as module
+
+    monkeypatch.setattr(module, "MAX_PENDING_SETS", 3)
+    imports, _ = service
+    alice = await preview(imports)
+    bob = await preview(imports, BOB)
+    assert imports.pending(alice.token) is None, "the oldest preview makes room"
+    assert imports.pending(bob.token) is not None
