@@ -291,3 +291,17 @@ async def test_after_a_restart_the_preview_buttons_say_to_run_the_command_again(
     assert "This import preview has expired" in text and "Run `/log import` with the file again" in text
     assert await count(env, workout_sessions) == 0
     await env.bot.close()
+
+
+async def test_a_preview_of_a_messy_file_stays_within_discords_limits(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    lines = [b"date,exercise,reps,weight,unit"]
+    lines += [f"2025-10-01 10:00,Odd Move Number {n} With A Long Name,5,20,kg".encode() for n in range(300)]
+    lines += [f"2025-10-02 10:00,Squat,{n}.5,20,kg".encode() for n in range(400)]
+    preview = await import_file(w, "messy.csv", b"\n".join(lines) + b"\n")
+    text = text_of(preview.response)
+    assert "**1 workout**, **300 sets**" in text and "Will be custom exercises (300)" in text
+    assert "Rows that failed (400), not imported" in text and "Line 302: reps `0.5`" in text
+    assert "…and 385 more." in text
+    await env.bot.close()
