@@ -239,12 +239,18 @@ class _Dates:
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
         self.local = False
-        self._seen: dict[str, datetime] = {}
+        self._seen: dict[str, datetime | str] = {}
 
     def read(self, raw: str) -> datetime:
         found = self._seen.get(raw)
         if found is None:
-            found = self._seen[raw] = self._parse(raw)
+            try:
+                found = self._seen[raw] = self._parse(raw)
+            except _RowError as err:
+                # A file of 100,000 unreadable dates is read once per distinct text, too.
+                found = self._seen[raw] = str(err)
+        if isinstance(found, str):
+            raise _RowError(found)
         return found
 
     def _parse(self, raw: str) -> datetime:
