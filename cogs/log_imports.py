@@ -17,7 +17,7 @@ import discord
 
 from bot.app import RepmateBot
 from bot.domain.imports import MAX_BYTES, SOURCE_NAMES
-from bot.domain.text import plural
+from bot.domain.text import inline_code, plural
 from bot.errors import NotAllowed
 from bot.services.imports import ImportPreview, ImportResult, expired_text
 from bot.ui import COLOUR, COLOUR_MUTED, Block, Field, fit_embed, reply, run_component
@@ -51,7 +51,7 @@ def preview_embed(preview: ImportPreview) -> discord.Embed:
     source = SOURCE_NAMES[parsed.source]
     embed = discord.Embed(
         title=f"Import preview: {source} file",
-        description=f"`{_escape(preview.filename)[:80]}` · {plural(parsed.rows, 'row')} read",
+        description=f"{inline_code(preview.filename, 80)} · {plural(parsed.rows, 'row')} read",
         colour=COLOUR if preview.sessions else COLOUR_MUTED,
     )
     parts: list[Field | Block] = []
@@ -101,10 +101,13 @@ def preview_embed(preview: ImportPreview) -> discord.Embed:
         )
     if parsed.zoned_locally:
         zone = preview.zone.key
-        hint = (
-            " — not set yet, so `/settings timezone` first if that's wrong" if preview.zone_is_default else ""
-        )
-        notes.append(f"Times without a zone are read in **{zone}**, your time zone{hint}.")
+        if preview.zone_is_default:
+            notes.append(
+                f"Times without a zone are read in **{zone}**, the bot's default: you haven't set "
+                "your time zone, so `/settings timezone` first if that's wrong."
+            )
+        else:
+            notes.append(f"Times without a zone are read in **{zone}**, your time zone.")
     if parsed.passed_over:
         notes.append(
             f"{plural(parsed.passed_over, 'row')} without a set (rest timers, blank lines) passed over."

@@ -57,6 +57,7 @@ async def test_a_strong_export_previews_then_imports_without_check_ins(simcord_e
     assert "Will be custom exercises (1)" in text and "Cable Crunch Deluxe" in text
     assert "Rows that failed (1)" in text and "Line 11: the weight `abc` isn't a number" in text
     assert "read as **kg**" in text and "1 row without a set" in text
+    assert "the bot's default: you haven't set your time zone" in text
     assert await count(env, workout_sessions) == 0, "nothing is saved by a preview"
 
     await w.alice.click(preview.response, label="Import 8 sets")
