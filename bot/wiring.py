@@ -90,7 +90,11 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.routines = RoutineService(RoutineRepo(db), clock, members=services.members)
     services.workouts = WorkoutService(WorkoutRepo(db), services.routines, services.members, clock)
     services.imports = ImportService(
-        ImportRepo(db), services.members, clock, catalogue=services.workouts.catalogue
+        ImportRepo(db),
+        services.members,
+        clock,
+        catalogue=services.workouts.catalogue,
+        retention_days=settings.retention_days,
     )
     # -- plans (build; reminders show the day's plan) --
     services.exercises = ExerciseLibrary(services.routines.catalogue)

@@ -60,6 +60,8 @@ def preview_embed(preview: ImportPreview) -> discord.Embed:
             f"**{plural(len(preview.sessions), 'workout')}**, **{plural(preview.new_sets, 'set')}**"
             f" · {_span(preview.days)}"
         )
+    elif preview.too_old[0]:
+        summary = "Nothing recent enough: this server keeps logged workouts for a limited time (below)."
     elif not parsed.sessions:
         summary = "Nothing to import: no row of the file could be read as a set (see why below)."
     else:
@@ -70,6 +72,17 @@ def preview_embed(preview: ImportPreview) -> discord.Embed:
             Field(
                 "Already in your log",
                 f"{plural(preview.duplicates, 'set')}, skipped so nothing is logged twice.",
+                priority=2,
+            )
+        )
+    old_sessions, old_sets = preview.too_old
+    if old_sessions:
+        parts.append(
+            Field(
+                "Older than this server keeps history",
+                f"{plural(old_sessions, 'workout')} ({plural(old_sets, 'set')}) from more than "
+                f"{plural(preview.retention_days or 0, 'day')} ago: not imported, as the daily "
+                "clean-up would remove them.",
                 priority=2,
             )
         )

@@ -69,6 +69,9 @@ class ImportPreview:
     zone_is_default: bool
     units: WeightSystem
     expires_at: datetime
+    #: Workouts (and their sets) older than the server keeps history: not imported.
+    too_old: tuple[int, int] = (0, 0)
+    retention_days: int | None = None
 
     @property
     def new_sets(self) -> int:
@@ -159,8 +162,13 @@ class ImportService:
         members: MemberSettingsService,
         clock: Clock,
         catalogue: Catalogue | None = None,
+        *,
+        retention_days: int | None = None,
     ) -> None:
         self.repo = repo
+        #: The server keeps logged workouts this long (``RETENTION_DAYS``); older ones would
+        #: be removed by the next daily purge, so they are not imported.
+        self.retention_days = retention_days
         self.members = members
         self.clock = clock
         self.catalogue = catalogue or default_catalogue()
@@ -193,6 +201,12 @@ class ImportService:
             )
         known = stored_fingerprints(await self.repo.stored_sets(user_id))
         sessions, already = without_known(parsed.sessions, known)
+        too_old = (0, 0)
+        if self.retention_days:
+            cutoff = self.clock() - timedelta(days=self.retention_days)
+            old_ones = [x for x in sessions if x.performed_at < cutoff]
+            too_old = (len(old_ones), sum(len(x.sets) for x in old_ones))
+            sessions = tuple(x for x in sessions if x.performed_at >= cutoff)
         self._forget_expired()
         for token, old in list(self._pending.items()):
             if old.user_id == user_id:
@@ -208,6 +222,8 @@ class ImportService:
             zone_is_default=settings.zone_is_default,
             units=units,
             expires_at=self.clock() + PREVIEW_FOR,
+            too_old=too_old,
+            retention_days=self.retention_days,
         )
         if sessions:
             self._pending[preview.token] = preview

@@ -87,3 +87,18 @@ async def test_waiting_previews_hold_a_bounded_number_of_sets(service, monkeypat
     bob = await preview(imports, BOB)
     assert imports.pending(alice.token) is None, "the oldest preview makes room"
     assert imports.pending(bob.token) is not None
+
+
+async def test_workouts_older_than_the_server_keeps_are_not_imported(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = Database.from_url(f"sqlite+aiosqlite:///{tmp_path}/kept.db")
+    await db.migrate()
+    clock = Clock()  # 5 Jan 2026
+    members = MemberSettingsService(MemberRepo(db), "UTC", clock)
+    imports = ImportService(ImportRepo(db), members, clock, retention_days=60)
+    data = FILE + b"2025-06-01 18:00,Deadlift,5,140\n2025-06-01 18:00,Deadlift,5,140\n"
+    shown = await preview(imports, data=data)
+    assert shown.too_old == (1, 2) and shown.new_sets == 2
+    result = await imports.confirm(ALICE, shown.token)
+    assert result.sets == 2 and result.days is not None and result.days[0].year == 2025
+    assert result.days[0].month == 12
+    await db.dispose()
