@@ -22,6 +22,7 @@ from bot.db.repositories.challenges import ChallengeRepo
 from bot.db.repositories.checkins import CheckinRepo
 from bot.db.repositories.deliveries import Delivery, DeliveryRepo
 from bot.db.repositories.guilds import GuildRepo
+from bot.db.repositories.imports import ImportRepo
 from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.plans import PlanRepo
 from bot.db.repositories.reminders import ReminderRepo
@@ -41,6 +42,7 @@ from bot.services import challenges, checkins, notices, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
+from bot.services.imports import ImportService
 from bot.services.intervals import TimerService
 from bot.services.notices import AdminNotices
 from bot.services.plans import PlanService
@@ -66,6 +68,8 @@ class Services:
     # -- routines and workout log (fields) --
     routines: RoutineService = field(init=False)
     workouts: WorkoutService = field(init=False)
+    #: History in and out as CSV; writes the log directly, so on_logged never fires for it.
+    imports: ImportService = field(init=False)
     # -- check-ins and reminders (fields) --
     checkins: CheckinService = field(init=False)
     reminders: ReminderService = field(init=False)
@@ -94,6 +98,13 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     # -- routines and workout log (build) --
     services.routines = RoutineService(RoutineRepo(db), clock, members=services.members)
     services.workouts = WorkoutService(WorkoutRepo(db), services.routines, services.members, clock)
+    services.imports = ImportService(
+        ImportRepo(db),
+        services.members,
+        clock,
+        catalogue=services.workouts.catalogue,
+        retention_days=settings.retention_days,
+    )
     # -- plans (build; reminders show the day's plan) --
     services.exercises = ExerciseLibrary(services.routines.catalogue)
     services.plans = PlanService(PlanRepo(db), services.routines, services.members, clock)

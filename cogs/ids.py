@@ -90,6 +90,17 @@ def routine_log(routine_id: int) -> str:
     return ROUTINE.build(action="log", id=routine_id)
 
 
+#: ``Import`` / ``Cancel`` under a ``/log import`` preview: the member and the preview's token.
+LOG_IMPORT = CustomId(
+    "repmate:import:{action}:{user}:{token}", action="import|cancel", user=NUMBER, token="[0-9a-f]{16}"
+)
+LOG_IMPORT_PATTERN = LOG_IMPORT.pattern()
+
+
+def log_import(action: str, user_id: int, token: str) -> str:
+    return LOG_IMPORT.build(action=action, user=user_id, token=token)
+
+
 # -- check-ins, soreness, reminders ----------------------------------------------------------------
 
 #: A check-in DM's buttons: ``rate`` carries the level (``repmate:ci:rate:<delivery>:<level>``).

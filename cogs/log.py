@@ -25,6 +25,7 @@ from bot.services.charts import weekly_volume_png
 from bot.services.workouts import History, LoggedWorkout, WorkoutService
 from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, post_message_id, reply, run_component
 from cogs import ids
+from cogs.log_imports import ImportButton, run_export, run_import
 from cogs.progression_embeds import add_hints
 
 Interaction = discord.Interaction[RepmateBot]
@@ -259,11 +260,20 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
             "Its sets no longer count towards your records or history.",
         )
 
+    @app_commands.command(name="import", description="Bring in your history from Strong, Hevy or a CSV file")
+    @app_commands.describe(file="A CSV exported from Strong or Hevy, or by /log export (up to 5 MB)")
+    async def import_(self, interaction: Interaction, file: discord.Attachment) -> None:
+        await run_import(interaction, file)
+
+    @app_commands.command(name="export", description="Download your whole workout log as a CSV file")
+    async def export(self, interaction: Interaction) -> None:
+        await run_export(interaction)
+
 
 async def setup(bot: RepmateBot) -> None:
-    bot.add_dynamic_items(LogRoutineButton)
+    bot.add_dynamic_items(LogRoutineButton, ImportButton)
     await bot.add_cog(LogCog(bot))
 
 
 async def teardown(bot: RepmateBot) -> None:
-    bot.remove_dynamic_items(LogRoutineButton)
+    bot.remove_dynamic_items(LogRoutineButton, ImportButton)

@@ -46,7 +46,9 @@ TOPICS: dict[str, Topic] = {
         "and log what you trained to track personal records and weekly volume. After a workout and in "
         '`/routine view` you get a "next time" line per exercise (`/settings progression` turns them off). '
         "`/program start` runs 5/3/1, GZCLP, PPL or Couch to 5K: it builds your routines and weekly plan, "
-        "and logging the day's session moves the program on.",
+        "and logging the day's session moves the program on. `/log import` brings "
+        "in your history from a Strong or Hevy CSV export, or the CSV `/log export` writes "
+        "(its columns are in the README).",
         ("routine", "log", "exercise", "plan", "program"),
     ),
     "checkins": Topic(

@@ -130,6 +130,7 @@ pacer_state = Table(
 from bot.db import (  # noqa: E402, F401
     tables_challenges,
     tables_checkins,
+    tables_imports,
     tables_plans,
     tables_programs,
     tables_routines,

@@ -119,7 +119,10 @@ workout_sets = Table(
     Column("weight_kg", Float),
     Column("percent", Float),
     Column("duration_s", Integer),
+    # Set by /log import (bot.domain.imports.fingerprint): the same set never lands twice.
+    Column("fingerprint", String(24)),
     Index("ix_workout_sets_session_id", "session_id"),
     Index("ix_workout_sets_user_exercise", "user_id", "exercise_key"),
+    Index("ix_workout_sets_user_fingerprint", "user_id", "fingerprint", unique=True),
     info={"member": "user_id"},
 )

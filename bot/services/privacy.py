@@ -35,6 +35,7 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "plan_entries": ("weekly plan day", "weekly plan days"),
     "training_settings": ("progression-hint setting", "progression-hint settings"),
     "program_runs": ("running program", "running programs"),
+    "workout_imports": ("history import", "history imports"),
 }
 #: Tables with one row per member, named without a count.
 WHOLE = {"members": "your settings"}

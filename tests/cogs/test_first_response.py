@@ -105,3 +105,16 @@ async def test_reminder_buttons_and_a_timers_log_result_answer_before_any_work(s
     assert shown.modal is not None, "the form opens from the answer, with nothing read first"
     await w.alice.submit_modal(shown, {"challenge-result": "9+3"})
     assert_quick(ledger)
+
+
+async def test_log_import_its_buttons_and_log_export_answer_before_any_work(simcord_env, ledger):
+    from tests.cogs.test_log_import import fixture
+
+    env = simcord_env
+    w = build_world(env)
+    preview = await w.alice.slash(w.general, "log import", file=("strong.csv", fixture("strong.csv")))
+    await w.alice.click(preview.response, label="Import 8 sets")
+    again = await w.alice.slash(w.general, "log import", file=("hevy.csv", fixture("hevy.csv")))
+    await w.alice.click(again.response, label="Cancel")
+    await w.alice.slash(w.general, "log export")
+    assert_quick(ledger)

@@ -31,6 +31,10 @@ LEGACY = [
     ),
     (ids.TRIAGE_ANY_PATTERN, r"repmate:triage:(?P<rest>.*)"),
     (ids.PROGRAM_MISSED_PATTERN, r"repmate:program:missed:(?P<tier>t1|t2):(?P<position>[0-9]{1,6})"),
+    (
+        ids.LOG_IMPORT_PATTERN,
+        r"repmate:import:(?P<action>import|cancel):(?P<user>[0-9]{1,20}):(?P<token>[0-9a-f]{16})",
+    ),
 ]
 
 BUILT = [
@@ -55,6 +59,8 @@ BUILT = [
     (ids.privacy("cancel", 42, 1767225600), "repmate:privacy:cancel:42:1767225600"),
     (ids.triage(42, "a1b2c3d4e5f6", "0a1b2c3d"), "repmate:triage:42:a1b2c3d4e5f6:0a1b2c3d"),
     (ids.program_missed("t1", 12), "repmate:program:missed:t1:12"),
+    (ids.log_import("import", 42, "0123456789abcdef"), "repmate:import:import:42:0123456789abcdef"),
+    (ids.log_import("cancel", 42, "0123456789abcdef"), "repmate:import:cancel:42:0123456789abcdef"),
 ]
 
 

@@ -140,13 +140,24 @@ class WorkoutRepo:
             return [SetRow(**{f: r[f] for f in _SET_FIELDS}) for r in rows]
 
     async def last_logged(self, user_id: int) -> SessionRow | None:
-        """The member's most recently logged session (by when it was logged)."""
+        """The member's most recently logged session (by when it was logged).
+
+        Imported history (sets with a fingerprint) is not "logged" in this sense: undo never
+        picks an old workout that came in with a file.
+        """
+        imported = (
+            select(workout_sets.c.id)
+            .where(
+                workout_sets.c.session_id == workout_sessions.c.id, workout_sets.c.fingerprint.is_not(None)
+            )
+            .exists()
+        )
         async with self.db.connect() as conn:
             row = (
                 (
                     await conn.execute(
                         select(workout_sessions)
-                        .where(workout_sessions.c.user_id == user_id)
+                        .where(workout_sessions.c.user_id == user_id, ~imported)
                         .order_by(workout_sessions.c.created_at.desc(), workout_sessions.c.id.desc())
                         .limit(1)
                     )
