@@ -42,6 +42,7 @@ from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
+from bot.services.readiness import ReadinessService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
@@ -71,6 +72,8 @@ class Services:
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
+    # -- readiness (fields) --
+    readiness: ReadinessService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -108,6 +111,10 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.intervals = TimerService(TimerRepo(db), clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
+    # -- readiness (build; derived at read time from the log and the ratings, nothing stored) --
+    services.readiness = ReadinessService(
+        WorkoutRepo(db), CheckinRepo(db), clock, catalogue=services.routines.catalogue
+    )
     subscribe(services)
     return services
 

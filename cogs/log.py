@@ -25,6 +25,7 @@ from bot.services.charts import weekly_volume_png
 from bot.services.workouts import History, LoggedWorkout, WorkoutService
 from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, post_message_id, reply, run_component
 from cogs import ids
+from cogs.readiness import add_strain_warning
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -178,7 +179,9 @@ class LogRoutineButton(
             self.routine_id,
             message_id=post_message_id(interaction),
         )
-        await reply(interaction, embed=logged_embed(logged))
+        embed = logged_embed(logged)
+        await add_strain_warning(bot, logged, embed)
+        await reply(interaction, embed=embed)
 
 
 # -- the cog ----------------------------------------------------------------------------------------
@@ -216,7 +219,9 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
             rpe=rpe,
             notes=notes,
         )
-        await reply(interaction, embed=logged_embed(logged))
+        embed = logged_embed(logged)
+        await add_strain_warning(self.bot, logged, embed)
+        await reply(interaction, embed=embed)
 
     @workout.autocomplete("routine")
     async def routine_autocomplete(
