@@ -152,7 +152,7 @@ class ReadinessService:
             return []
         _, sets, ratings = await self._inputs(user_id, performed_at, without_session=session_id)
         before = self._compute(sets, ratings, performed_at)
-        low = [before[g] for g in trained if before[g].percent < self.params.ease_off]
+        low = [before[g] for g in trained if before[g].whole < self.params.ease_off]
         return sorted(low, key=lambda g: (g.percent, g.group))
 
     async def for_rating(self, user_id: int, rating: StoredRating) -> list[GroupReadiness]:
