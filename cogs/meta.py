@@ -43,8 +43,10 @@ TOPICS: dict[str, Topic] = {
     "routines": Topic(
         "Routines and workout log",
         "Write routines in plain text (`Back Squat 3x5 @ 100kg rest 3m`), share them with the server, "
-        "and log what you trained to track personal records and weekly volume.",
-        ("routine", "log", "exercise", "plan"),
+        "and log what you trained to track personal records and weekly volume. `/readiness` draws how "
+        "recovered each muscle group is from your log and soreness ratings, and what to train today "
+        "(a training aid, not a medical measure).",
+        ("routine", "log", "exercise", "plan", "readiness"),
     ),
     "checkins": Topic(
         "Check-ins and reminders",
