@@ -205,10 +205,17 @@ class SorenessCheckButton(
 
 
 async def _readiness_line(bot: RepmateBot, result: RatingResult) -> str | None:
-    """How ready the rated muscles are now (the check-in's workout, or the area named)."""
-    from cogs.readiness import rating_readiness_line
+    """How ready the rated muscles are now (the check-in's workout, or the area named).
 
-    groups = await bot.services.readiness.for_rating(result.rating.user_id, result.rating)
+    The rating is already saved, so a failure here leaves the line out rather than the reply.
+    """
+    from cogs.readiness import log, rating_readiness_line
+
+    try:
+        groups = await bot.services.readiness.for_rating(result.rating.user_id, result.rating)
+    except Exception:
+        log.exception("Readiness for rating %s failed", result.rating.id)
+        return None
     return rating_readiness_line(groups)
 
 

@@ -4,6 +4,7 @@ replies show (a session that loaded a tired group, a soreness rating's groups)."
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 
 import discord
@@ -18,6 +19,8 @@ from bot.services.workouts import LoggedWorkout
 from bot.ui import COLOUR, COLOUR_WARN, Block, Field, clip, discord_time, fit_embed, reply
 
 Interaction = discord.Interaction[RepmateBot]
+
+log = logging.getLogger(__name__)
 
 CHART_FILE = "readiness.png"
 CHART_TITLE = "Muscle readiness"
@@ -91,13 +94,21 @@ def strain_line(groups: Sequence[GroupReadiness], ease_off: int) -> str | None:
 
 
 async def add_strain_warning(bot: RepmateBot, logged: LoggedWorkout, embed: discord.Embed) -> None:
-    """Add the warning line to a logged-workout reply when it applies (never blocks the log)."""
-    groups = await bot.services.readiness.strained_by_session(
-        logged.session.user_id,
-        logged.session.session_id,
-        logged.session.performed_at,
-        [e.exercise_key for e in logged.exercises],
-    )
+    """Add the warning line to a logged-workout reply when it applies.
+
+    The workout is already saved: a failure here is logged and the reply goes out without
+    the line, never as an error that would make the member think nothing was logged.
+    """
+    try:
+        groups = await bot.services.readiness.strained_by_session(
+            logged.session.user_id,
+            logged.session.session_id,
+            logged.session.performed_at,
+            [e.exercise_key for e in logged.exercises],
+        )
+    except Exception:
+        log.exception("Readiness warning failed for session %s", logged.session.session_id)
+        return
     line = strain_line(groups, bot.services.readiness.params.ease_off)
     if line is not None:
         embed.description = clip(f"{embed.description or ''}\n{line}".strip(), 4096)

@@ -148,3 +148,17 @@ async def test_soreness_rate_with_an_area_shows_that_areas_readiness(simcord_env
     unknown = await w.alice.slash(w.general, "soreness rate", level=2, area="left knee")
     assert "Readiness there now" not in text_of(unknown.response)
     await env.bot.close()
+
+
+async def test_a_failing_readiness_check_never_hides_a_saved_workout(simcord_env, caplog):
+    env = simcord_env
+    w = build_world(env)
+
+    async def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("readiness is down")
+
+    env.bot.services.readiness.strained_by_session = broken  # type: ignore[method-assign]
+    result = await w.alice.slash(w.general, "log workout", exercises=LEG_DAY)
+    assert "Workout logged" in text_of(result.response) and "⚠️" not in text_of(result.response)
+    assert "Readiness warning failed" in caplog.text
+    await env.bot.close()
