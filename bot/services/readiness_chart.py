@@ -35,7 +35,8 @@ Row = tuple[str, int]
 
 _LOCK = threading.Lock()
 _LAYOUTS: OrderedDict[tuple[object, ...], _Layout] = OrderedDict()
-_LAYOUT_CACHE = 16
+#: /readiness shows 12 to 19 rows, so every background it needs stays kept.
+_LAYOUT_CACHE = 24
 _PNGS: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 _PNG_CACHE = 256
 
@@ -47,33 +48,33 @@ def colour(percent: int, ease_off: int, ready: int) -> str:
 
 
 class _Layout:
-    """The background for one list of group names, and where each row's bar and figure go.
+    """The background for a number of rows, and where each row's name, bar and figure go.
 
-    matplotlib draws the background once; each picture is a copy of it with the bars and
-    figures painted on with Pillow, in the same font at the same size, which is several
-    times quicker than drawing the figure again.
+    matplotlib draws the background once; each picture is a copy of it with the names,
+    bars and figures painted on with Pillow, in matplotlib's font at the same size, which
+    is several times quicker than drawing the figure again. Names are painted rather than
+    drawn in so that one background serves every list of groups of that length: which
+    groups are shown changes as a member trains, and a new background costs a full draw.
     """
 
-    def __init__(self, labels: Sequence[str], ease_off: int, ready: int, title: str) -> None:
+    def __init__(self, rows: int, ease_off: int, ready: int, title: str) -> None:
         from matplotlib import font_manager
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from PIL import Image, ImageFont
 
-        rows = len(labels)
         height = FRAME_IN + ROW_IN * rows
         figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor=EMBED_BACKGROUND)
         canvas = FigureCanvasAgg(figure)
         axes = figure.add_subplot(facecolor=EMBED_BACKGROUND)
         ys = list(range(rows))[::-1]
         axes.barh(ys, [100] * rows, color=TRACK, height=BAR_HEIGHT)
-        axes.set_yticks(ys, list(labels))
+        axes.set_yticks([])
         axes.set_xlim(0, 117)
         axes.set_ylim(-0.6, rows - 0.4)
         axes.set_xticks([])
         for side in axes.spines.values():
             side.set_visible(False)
-        axes.tick_params(colors=TEXT, length=0, labelsize=10, pad=6)
         axes.axvline(ease_off, color=MUTED, linestyle=(0, (2, 2)), linewidth=0.9)
         axes.set_title(title, fontsize=13, color=TEXT, loc="left", pad=8, fontweight="bold")
         bottom = 0.42 / height
@@ -102,6 +103,8 @@ class _Layout:
             )
             self.rows.append((left, pixels_high - high, full, pixels_high - low))
         self.figure_x = axes.transData.transform([(103, 0)])[0][0]
+        # Names end where matplotlib puts tick labels: 6 points left of the axes.
+        self.label_x = axes.transData.transform([(0, 0)])[0][0] - 6 * DPI / 72
         path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
         self.font = ImageFont.truetype(path, size=round(10 * DPI / 72))
 
@@ -110,27 +113,38 @@ class _Layout:
         # their shades. Mapping onto a known palette is far quicker than finding one each time.
         sample = self.background.copy()
         shades = (READY, RECOVERING, EASE_OFF)
-        self._paint(sample, [(37 * i) % 101 for i in range(rows)], [shades[i % 3] for i in range(rows)])
-        self._paint(sample, [0] * rows, [READY] * rows, text="0123456789%")
+        names = ["Hamstrings", "Lower back", "Hip flexors"] * rows
+        self._paint(
+            sample, names[:rows], [(37 * i) % 101 for i in range(rows)], [shades[i % 3] for i in range(rows)]
+        )
+        self._paint(sample, names[:rows], [0] * rows, [READY] * rows, text="0123456789%")
         self.palette = sample.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
 
     def _paint(
-        self, picture: Any, percents: Sequence[int], shades: Sequence[str], text: str | None = None
+        self,
+        picture: Any,
+        labels: Sequence[str],
+        percents: Sequence[int],
+        shades: Sequence[str],
+        text: str | None = None,
     ) -> None:
         from PIL import ImageDraw
 
         draw = ImageDraw.Draw(picture)
-        for (left, top, full, bottom), percent, shade in zip(self.rows, percents, shades, strict=True):
+        for (left, top, full, bottom), label, percent, shade in zip(
+            self.rows, labels, percents, shades, strict=True
+        ):
+            draw.text((self.label_x, (top + bottom) / 2), label, fill=TEXT, font=self.font, anchor="rm")
             right = left + (full - left) * max(percent, 0.8) / 100
             draw.rectangle((round(left), round(top), round(right) - 1, round(bottom) - 1), fill=shade)
             figure = text if text is not None else f"{percent}%"
             draw.text((self.figure_x, (top + bottom) / 2), figure, fill=TEXT, font=self.font, anchor="lm")
 
-    def render(self, percents: Sequence[int], ease_off: int, ready: int) -> bytes:
+    def render(self, labels: Sequence[str], percents: Sequence[int], ease_off: int, ready: int) -> bytes:
         from PIL import Image
 
         picture = self.background.copy()
-        self._paint(picture, percents, [colour(p, ease_off, ready) for p in percents])
+        self._paint(picture, labels, percents, [colour(p, ease_off, ready) for p in percents])
         flat = picture.quantize(palette=self.palette, dither=Image.Dither.NONE)
         buffer = io.BytesIO()
         flat.save(buffer, format="PNG", compress_level=3)
@@ -139,17 +153,16 @@ class _Layout:
 
 def render_readiness(rows: Sequence[Row], *, ease_off: int, ready: int, title: str) -> bytes:
     """PNG bytes of the bars for ``rows`` ((group name, whole percent) from top to bottom)."""
-    labels = tuple(label for label, _ in rows)
-    key = (labels, ease_off, ready, title)
+    key = (len(rows), ease_off, ready, title)
     with _LOCK:
         layout = _LAYOUTS.get(key)
         if layout is None:
-            layout = _LAYOUTS[key] = _Layout(labels, ease_off, ready, title)
+            layout = _LAYOUTS[key] = _Layout(len(rows), ease_off, ready, title)
             while len(_LAYOUTS) > _LAYOUT_CACHE:
                 _LAYOUTS.popitem(last=False)
         else:
             _LAYOUTS.move_to_end(key)
-        return layout.render([percent for _, percent in rows], ease_off, ready)
+        return layout.render([label for label, _ in rows], [percent for _, percent in rows], ease_off, ready)
 
 
 async def readiness_png(rows: Sequence[Row], *, ease_off: int, ready: int, title: str) -> bytes:
