@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 CHART_FILE = "readiness.png"
 CHART_TITLE = "Muscle readiness"
+CHART_HEADINGS = ("Upper body", "Core and legs")
 NOT_MEDICAL = "A training aid from what you logged and reported, not a medical measure."
 
 
@@ -134,7 +135,8 @@ class ReadinessCog(commands.Cog):
         report = await self.bot.services.readiness.report(interaction.user.id)
         params = self.bot.services.readiness.params
         png = await readiness_png(
-            [(g.label, g.whole) for g in report.shown],
+            [[(g.label, g.whole) for g in column] for column in params.columns(report.shown)],
+            headings=CHART_HEADINGS,
             ease_off=params.ease_off,
             ready=params.ready,
             title=CHART_TITLE,

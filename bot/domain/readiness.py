@@ -94,7 +94,14 @@ class Params:
     always_shown: tuple[str, ...]
     order: tuple[str, ...]
     suggest_order: tuple[str, ...]
+    column_break: str
     areas: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def columns(self, groups: Iterable[GroupReadiness]) -> tuple[list[GroupReadiness], list[GroupReadiness]]:
+        """Groups split into the picture's two columns (upper body; core and legs)."""
+        second = set(self.order[self.order.index(self.column_break) :])
+        ordered = list(groups)
+        return [g for g in ordered if g.group not in second], [g for g in ordered if g.group in second]
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -132,6 +139,8 @@ class GroupReadiness:
     percent: float
     #: Whether the member's soreness, not the log, set this figure.
     from_soreness: bool = False
+    #: The figure from the log alone (equal to ``percent`` unless soreness set it).
+    log_percent: float = 100.0
 
     @property
     def label(self) -> str:
@@ -226,6 +235,7 @@ def load_params(path: Path | None = None) -> Params:
         always_shown=_groups(display.get("always"), "[display] always", tracked),
         order=order,
         suggest_order=_groups(display.get("suggest_order"), "[display] suggest_order", tracked),
+        column_break=_groups([display.get("column_break")], "[display] column_break", tracked)[0],
         areas=MappingProxyType(
             {normalise_name(k): _groups(v, f"[areas] {k!r}", tracked) for k, v in areas.items()}
         ),
@@ -373,7 +383,8 @@ def readiness(
             from_soreness = _soreness_fatigue(level, _hours(now, at), params)
         worst = max(from_log, from_soreness)
         percent = 100.0 * params.half / (params.half + worst)
-        result[group] = GroupReadiness(group, percent, from_soreness > from_log)
+        log_percent = 100.0 * params.half / (params.half + from_log)
+        result[group] = GroupReadiness(group, percent, from_soreness > from_log, log_percent)
     return result
 
 
@@ -388,10 +399,18 @@ def band(percent: float, params: Params | None = None) -> str:
 
 
 def least_ready(groups: Mapping[str, GroupReadiness], count: int = 3) -> list[GroupReadiness]:
-    """The ``count`` least-ready groups below 100 %, least ready first (display order on ties)."""
+    """The ``count`` least-ready groups below 100 %, least ready first.
+
+    On a tie (one soreness rating sets several groups alike) the group the log says is
+    more tired comes first, then display order.
+    """
     order = {g: i for i, g in enumerate(groups)}
     tired = [g for g in groups.values() if g.whole < 100]
-    return sorted(tired, key=lambda g: (g.percent, order[g.group]))[:count]
+    return sorted(tired, key=lambda g: (g.whole, g.log_percent, order[g.group]))[:count]
+
+
+#: Equipment that makes an exercise a loaded strength lift, for "today, train".
+_LOADED: Final = frozenset({"barbell", "dumbbell", "kettlebell", "machine", "cable", "ez-bar", "trap-bar"})
 
 
 def suggestions(
@@ -403,15 +422,18 @@ def suggestions(
 ) -> list[tuple[GroupReadiness, Exercise]]:
     """Catalogue exercises for the most-ready groups ("today, train: ...").
 
-    Picks from the groups in ``suggest_order`` that are ready, most ready first, one
-    exercise each whose primary muscles are all ready and whose helpers are not in
+    Picks from the groups in ``suggest_order`` that are ready, most ready first (in steps
+    of ten points, 90-100 % being one, so 97 % and 100 % count alike and the order of the
+    list decides), one
+    strength exercise each (a staple, or a lift with a load: no drills, bands or
+    conditioning) whose primary muscles are all ready and whose helpers are not in
     "ease off"; staples first, barbell lifts among them, so the suggestions are familiar.
     """
     params = params or default_params()
     catalogue = catalogue or default_catalogue()
     rank = {g: i for i, g in enumerate(params.suggest_order)}
     ready = [groups[g] for g in params.suggest_order if g in groups and groups[g].percent >= params.ready]
-    ready.sort(key=lambda g: (-g.whole, rank[g.group]))
+    ready.sort(key=lambda g: (-(min(g.whole, 99) // 10), rank[g.group]))
 
     def fits(exercise: Exercise) -> bool:
         for group, share in exercise_groups(exercise, params).items():
@@ -426,7 +448,12 @@ def suggestions(
         candidates = [
             e
             for e in catalogue.filter(muscle=group.group)
-            if group.group in e.primary and e.id not in used and e.measure == "reps" and fits(e)
+            if group.group in e.primary
+            and e.id not in used
+            and e.measure == "reps"
+            and not {CARDIO, FULL_BODY} & set(e.primary)
+            and (e.staple or _LOADED & set(e.equipment))
+            and fits(e)
         ]
         candidates.sort(key=lambda e: (not e.staple, "barbell" not in e.equipment, e.name.casefold()))
         if candidates:
