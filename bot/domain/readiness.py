@@ -91,7 +91,6 @@ class Params:
     recovery_hours: Mapping[str, float]
     full_body_share: float
     full_body_groups: tuple[str, ...]
-    always_shown: tuple[str, ...]
     order: tuple[str, ...]
     suggest_order: tuple[str, ...]
     column_break: str
@@ -232,7 +231,6 @@ def load_params(path: Path | None = None) -> Params:
         recovery_hours=MappingProxyType(recovery),
         full_body_share=_number(full, "share", "full_body"),
         full_body_groups=_groups(full.get("groups"), "[full_body] groups", tracked),
-        always_shown=_groups(display.get("always"), "[display] always", tracked),
         order=order,
         suggest_order=_groups(display.get("suggest_order"), "[display] suggest_order", tracked),
         column_break=_groups([display.get("column_break")], "[display] column_break", tracked)[0],

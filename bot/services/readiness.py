@@ -38,7 +38,7 @@ class ReadinessReport:
     at: datetime
     #: Every tracked group, in display order.
     groups: dict[str, GroupReadiness]
-    #: The groups the picture shows (the main ones always, the others once tired).
+    #: The groups the picture shows: every one, in display order.
     shown: tuple[GroupReadiness, ...]
     least_ready: tuple[GroupReadiness, ...]
     suggestions: tuple[tuple[GroupReadiness, Exercise], ...]
@@ -119,8 +119,7 @@ class ReadinessService:
         stored, sets, ratings = await self._inputs(user_id, now)
         groups = self._compute(sets, ratings, now)
         params = self.params
-        always = set(params.always_shown)
-        shown = tuple(g for g in groups.values() if g.group in always or g.whole < 100)
+        shown = tuple(groups.values())
         window = now - timedelta(days=params.lookback_days)
         recent = [s for s in stored if s.performed_at >= window]
         custom = dict.fromkeys(s.exercise for s in recent if s.exercise_key not in self.catalogue)

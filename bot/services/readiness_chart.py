@@ -26,10 +26,11 @@ TRACK = "#4E5058"
 READY = "#3BB580"
 RECOVERING = "#F0B232"
 EASE_OFF = "#ED4245"
-#: Discord shows an embed's image at most 400 px wide (and scales a tall one down further),
-#: so the groups sit in two columns, drawn at twice that width, with fonts sized for it.
+#: Discord shows an embed's image at most 400 px wide and about 300 px high, scaling a taller
+#: one down; so the groups sit in two columns of at most ten rows (800 x 563 px, shown at
+#: 400 x 282), drawn at twice the shown size with fonts sized for it.
 WIDTH_IN, DPI = 5.0, 160
-ROW_IN, TOP_IN, BOTTOM_IN = 0.3, 0.7, 0.42
+ROW_IN, TOP_IN, BOTTOM_IN = 0.25, 0.62, 0.4
 BAR_HEIGHT = 0.64
 #: Each column, in fractions of the width: where its names end and its bars start, and
 #: how wide its axes are (bars fill 0-100 of x 0-135; the figure sits to their right).
