@@ -16,7 +16,18 @@ from bot.domain.readiness import GroupReadiness
 from bot.services.readiness import ReadinessReport
 from bot.services.readiness_chart import readiness_png
 from bot.services.workouts import LoggedWorkout
-from bot.ui import COLOUR, COLOUR_WARN, Block, Field, clip, discord_time, fit_embed, reply
+from bot.ui import (
+    COLOUR,
+    COLOUR_WARN,
+    DESCRIPTION_MAX,
+    FIELD_MAX,
+    Block,
+    Field,
+    clip,
+    discord_time,
+    fit_embed,
+    reply,
+)
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -72,7 +83,7 @@ def readiness_embed(report: ReadinessReport) -> discord.Embed:
                 clip(
                     f"{names}: custom exercises train no muscle group Repmate knows. Log catalogue names "
                     "(`/exercise search`) to have them counted.",
-                    1024,
+                    FIELD_MAX,
                 ),
             )
         )
@@ -112,7 +123,7 @@ async def add_strain_warning(bot: RepmateBot, logged: LoggedWorkout, embed: disc
         return
     line = strain_line(groups, bot.services.readiness.params.ease_off)
     if line is not None:
-        embed.description = clip(f"{embed.description or ''}\n{line}".strip(), 4096)
+        embed.description = clip(f"{embed.description or ''}\n{line}".strip(), DESCRIPTION_MAX)
         embed.colour = COLOUR_WARN
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "readiness",
     "set_work",
     "suggestions",
+    "trained_groups",
 ]
 
 DATA_FILE: Final = Path(__file__).with_name("data") / "readiness.toml"
@@ -101,11 +102,6 @@ class Params:
         second = set(self.order[self.order.index(self.column_break) :])
         ordered = list(groups)
         return [g for g in ordered if g.group not in second], [g for g in ordered if g.group in second]
-
-    @property
-    def groups(self) -> tuple[str, ...]:
-        """Every tracked group, in display order."""
-        return self.order
 
     def tau_hours(self, group: str) -> float:
         return self.recovery_hours[group] / 3.0

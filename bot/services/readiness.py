@@ -53,6 +53,17 @@ class ReadinessReport:
     ease_off: int
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What the model reads for one member: the stored sets (and which session each is in)
+    and the ratings, as the model takes them."""
+
+    stored: list[TimedSet]
+    by_session: dict[int, list[str]]
+    sets: list[model.LoggedSet]
+    ratings: list[model.Rating]
+
+
 class ReadinessService:
     def __init__(
         self,
@@ -87,9 +98,7 @@ class ReadinessService:
             )
         return frozenset()
 
-    async def _inputs(
-        self, user_id: int, now: datetime, *, without_session: int | None = None
-    ) -> tuple[list[TimedSet], list[model.LoggedSet], list[model.Rating]]:
+    async def _inputs(self, user_id: int, now: datetime, *, without_session: int | None = None) -> _Inputs:
         stored = await self.workouts.sets_since(user_id, now - self._reach())
         stored = [s for s in stored if s.session_id != without_session]
         ratings = await self.checkins.ratings_since(
@@ -105,7 +114,7 @@ class ReadinessService:
             for row in stored
         ]
         rated = [model.Rating(r.rated_at, r.level, self._rating_groups(r, by_session)) for r in ratings]
-        return stored, sets, rated
+        return _Inputs(stored, by_session, sets, rated)
 
     def _compute(
         self, sets: Iterable[model.LoggedSet], ratings: Iterable[model.Rating], at: datetime
@@ -116,8 +125,9 @@ class ReadinessService:
 
     async def report(self, user_id: int) -> ReadinessReport:
         now = self.clock()
-        stored, sets, ratings = await self._inputs(user_id, now)
-        groups = self._compute(sets, ratings, now)
+        inputs = await self._inputs(user_id, now)
+        stored = inputs.stored
+        groups = self._compute(inputs.sets, inputs.ratings, now)
         params = self.params
         shown = tuple(groups.values())
         window = now - timedelta(days=params.lookback_days)
@@ -149,22 +159,19 @@ class ReadinessService:
         trained = model.trained_groups(exercise_keys, params=self.params, catalogue=self.catalogue)
         if not trained:
             return []
-        _, sets, ratings = await self._inputs(user_id, performed_at, without_session=session_id)
-        before = self._compute(sets, ratings, performed_at)
+        inputs = await self._inputs(user_id, performed_at, without_session=session_id)
+        before = self._compute(inputs.sets, inputs.ratings, performed_at)
         low = [before[g] for g in trained if before[g].whole < self.params.ease_off]
         return sorted(low, key=lambda g: (g.percent, g.group))
 
     async def for_rating(self, user_id: int, rating: StoredRating) -> list[GroupReadiness]:
         """The readiness of the groups a rating is about, now (the rating counted)."""
         now = self.clock()
-        stored, sets, ratings = await self._inputs(user_id, now)
-        by_session: dict[int, list[str]] = {}
-        for row in stored:
-            by_session.setdefault(row.session_id, []).append(row.exercise_key)
-        groups = self._rating_groups(rating, by_session)
+        inputs = await self._inputs(user_id, now)
+        groups = self._rating_groups(rating, inputs.by_session)
         if not groups:
             return []
-        computed = self._compute(sets, ratings, now)
+        computed = self._compute(inputs.sets, inputs.ratings, now)
         return [computed[g] for g in self.params.order if g in groups]
 
 
