@@ -51,6 +51,7 @@ EXTENSIONS = (
     "cogs.intervals",
     "cogs.challenges",
     "cogs.programs",
+    "cogs.readiness",
 )
 
 

@@ -49,6 +49,7 @@ from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.programs import ProgramService
 from bot.services.progression import ProgressionService
+from bot.services.readiness import ReadinessService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
@@ -84,6 +85,8 @@ class Services:
     # -- progression hints and programs (fields) --
     progression: ProgressionService = field(init=False)
     programs: ProgramService = field(init=False)
+    # -- readiness (fields) --
+    readiness: ReadinessService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -136,6 +139,10 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
+    # -- readiness (build; derived at read time from the log and the ratings, nothing stored) --
+    services.readiness = ReadinessService(
+        WorkoutRepo(db), CheckinRepo(db), clock, catalogue=services.routines.catalogue
+    )
     subscribe(services)
     return services
 

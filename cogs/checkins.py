@@ -96,8 +96,10 @@ def triage_view(delivery_id: int, label: str = "Something feels wrong") -> disco
     return view
 
 
-def rating_lines(result: RatingResult) -> list[str]:
+def rating_lines(result: RatingResult, readiness: str | None = None) -> list[str]:
     lines = [f"**You rated your soreness {result.rating.level}/10.** Thanks — it's saved with that workout."]
+    if readiness is not None:
+        lines.append(readiness)
     if result.followup_at is not None:
         lines.append(f"I'll check in once more {_ts(result.followup_at)}.")
     if result.escalation is not None:
@@ -137,7 +139,7 @@ class CheckinButton(
             await interaction.response.defer()
             result = await service.rate_checkin(self.delivery_id, interaction.user.id, self.level)
             embed = _base_embed(interaction)
-            embed.description = "\n".join(rating_lines(result))
+            embed.description = "\n".join(rating_lines(result, await _readiness_line(bot, result)))
             if result.escalation is not None:
                 embed.colour = COLOUR_WARN
             label = RUN_CHECK_LABEL if result.escalation else "Something feels wrong"
@@ -202,6 +204,21 @@ class SorenessCheckButton(
         await start_triage(interaction, hours_hint=hours, guild_id=interaction.guild_id)
 
 
+async def _readiness_line(bot: RepmateBot, result: RatingResult) -> str | None:
+    """How ready the rated muscles are now (the check-in's workout, or the area named).
+
+    The rating is already saved, so a failure here leaves the line out rather than the reply.
+    """
+    from cogs.readiness import log, rating_readiness_line
+
+    try:
+        groups = await bot.services.readiness.for_rating(result.rating.user_id, result.rating)
+    except Exception:
+        log.exception("Readiness for rating %s failed", result.rating.id)
+        return None
+    return rating_readiness_line(groups)
+
+
 def _base_embed(interaction: Interaction) -> discord.Embed:
     message = interaction.message
     if message is not None and message.embeds:
@@ -235,6 +252,9 @@ class CheckinsCog(commands.Cog):
         lines = [f"Saved: soreness **{result.rating.level}/10**{where}."]
         if result.hours_since is not None:
             lines.append(f"That's {hours_after_text(result.hours_since)} after your latest workout.")
+        readiness = await _readiness_line(self.bot, result)
+        if readiness is not None:
+            lines.append(readiness)
         if result.escalation is None:
             await reply(interaction, "\n".join(lines))
             return

@@ -27,6 +27,7 @@ from bot.ui import COLOUR, Block, Field, clip, discord_time, fit_embed, post_mes
 from cogs import ids
 from cogs.log_imports import ImportButton, run_export, run_import
 from cogs.progression_embeds import add_hints
+from cogs.readiness import add_strain_warning
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -185,7 +186,9 @@ class LogRoutineButton(
             self.routine_id,
             message_id=post_message_id(interaction),
         )
-        await reply(interaction, embed=await with_hints(bot, interaction.user.id, logged))
+        embed = await with_hints(bot, interaction.user.id, logged)
+        await add_strain_warning(bot, logged, embed)
+        await reply(interaction, embed=embed)
 
 
 # -- the cog ----------------------------------------------------------------------------------------
@@ -223,7 +226,9 @@ class LogCog(commands.GroupCog, group_name="log", group_description="Log workout
             rpe=rpe,
             notes=notes,
         )
-        await reply(interaction, embed=await with_hints(self.bot, interaction.user.id, logged))
+        embed = await with_hints(self.bot, interaction.user.id, logged)
+        await add_strain_warning(self.bot, logged, embed)
+        await reply(interaction, embed=embed)
 
     @workout.autocomplete("routine")
     async def routine_autocomplete(

@@ -48,8 +48,10 @@ TOPICS: dict[str, Topic] = {
         "`/program start` runs 5/3/1, GZCLP, PPL or Couch to 5K: it builds your routines and weekly plan, "
         "and logging the day's session moves the program on. `/log import` brings "
         "in your history from a Strong or Hevy CSV export, or the CSV `/log export` writes "
-        "(its columns are in the README).",
-        ("routine", "log", "exercise", "plan", "program"),
+        "(its columns are in the README). `/readiness` draws how "
+        "recovered each muscle group is from your log and soreness ratings, and what to train today "
+        "(a training aid, not a medical measure).",
+        ("routine", "log", "exercise", "plan", "program", "readiness"),
     ),
     "checkins": Topic(
         "Check-ins and reminders",

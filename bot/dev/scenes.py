@@ -198,6 +198,16 @@ async def _history(world: SandboxWorld) -> Shot:
     return Shot(result, viewer=world.member, channel=world.general)
 
 
+@scene(
+    "readiness",
+    "readiness.png",
+    "/readiness: each muscle group's recovery after the leg day, and what to train",
+)
+async def _readiness(world: SandboxWorld) -> Shot:
+    result = await run_command(world, world.member, world.general, "readiness")
+    return Shot(result, viewer=world.member, channel=world.general)
+
+
 @scene("interval-timer", "timer.png", "/interval start: a Tabata timer, paused by its starter in round 2")
 async def _interval_timer(world: SandboxWorld) -> Shot:
     await run_command(world, world.member, world.general, "interval start", program="tabata")

@@ -232,6 +232,7 @@ def main() -> None:
             "tests.bench.bench_commands",
             "tests.bench.bench_challenges",
             "tests.bench.bench_imports",
+            "tests.bench.bench_readiness",
         ):
             try:
                 module = __import__(extra, fromlist=["run"])

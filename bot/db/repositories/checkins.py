@@ -111,3 +111,13 @@ class CheckinRepo:
                 )
             ).first()
         return (row[0], row[1]) if row else None
+
+    async def ratings_since(self, user_id: int, since: datetime) -> list[Rating]:
+        """The member's ratings given at or after ``since``, oldest first."""
+        async with self.db.connect() as conn:
+            rows = await conn.execute(
+                select(soreness_ratings)
+                .where(soreness_ratings.c.user_id == user_id, soreness_ratings.c.rated_at >= since)
+                .order_by(soreness_ratings.c.rated_at, soreness_ratings.c.id)
+            )
+            return [_rating(r) for r in rows.mappings()]

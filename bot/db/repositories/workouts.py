@@ -57,6 +57,20 @@ class NewSession:
 
 
 @dataclass(frozen=True)
+class TimedSet:
+    """A logged set with its session's time and RPE."""
+
+    session_id: int
+    performed_at: datetime
+    rpe: int | None
+    exercise: str
+    exercise_key: str
+    reps: int | None
+    duration_s: int | None
+    percent: float | None
+
+
+@dataclass(frozen=True)
 class ExerciseTally:
     exercise: str
     sets: int
@@ -239,3 +253,24 @@ class WorkoutRepo:
         )
         async with self.db.connect() as conn:
             return [ExerciseTally(r[0], int(r[1]), float(r[2] or 0.0)) for r in await conn.execute(query)]
+
+    async def sets_since(self, user_id: int, since: datetime) -> list[TimedSet]:
+        """The member's sets of sessions performed at or after ``since``, oldest first,
+        with when each session was performed and its RPE (what readiness is built from)."""
+        query = (
+            select(
+                workout_sessions.c.id,
+                workout_sessions.c.performed_at,
+                workout_sessions.c.rpe,
+                workout_sets.c.exercise,
+                workout_sets.c.exercise_key,
+                workout_sets.c.reps,
+                workout_sets.c.duration_s,
+                workout_sets.c.percent,
+            )
+            .select_from(workout_sessions.join(workout_sets))
+            .where(workout_sessions.c.user_id == user_id, workout_sessions.c.performed_at >= since)
+            .order_by(workout_sessions.c.performed_at, workout_sessions.c.id, workout_sets.c.id)
+        )
+        async with self.db.connect() as conn:
+            return [TimedSet(*row) for row in await conn.execute(query)]
