@@ -325,7 +325,17 @@ class Dispatcher:
             return
         await self._respect_global_limit()
         await self.pacer.acquire(len(ready))
-        await asyncio.gather(*(self._send(item, channel_id) for item, channel_id in ready))
+        results = await asyncio.gather(*(self._send(item, channel_id) for item, channel_id in ready))
+        sent = [(item, message_id) for item, message_id in results if item is not None]
+        if not sent:
+            return
+        # The group's marks in one transaction; the nonce covers a crash before it commits.
+        now = self.clock()
+        await self.repo.mark_sent_many(
+            [(item.delivery.id, message_id, item.late) for item, message_id in sent], self.worker, now=now
+        )
+        for item, message_id in sent:
+            await self._settled(item.kind, item.delivery, SENT, message_id)
 
     async def prepare(self, delivery: Delivery, member: MemberRow | None) -> _Ready | None:
         """Settle what needs no request (stale, paused, nothing to send); else what to send."""
@@ -396,21 +406,18 @@ class Dispatcher:
         assert delivery.user_id is not None
         return await self._dm_channel_id(delivery.user_id, item.member)
 
-    async def _send(self, item: _Ready, channel_id: int) -> None:
-        """Send one prepared delivery; the caller has taken its pacer token."""
-        kind, delivery, _member, outgoing, late = item
+    async def _send(self, item: _Ready, channel_id: int) -> tuple[_Ready | None, int | None]:
+        """Send one prepared delivery (the caller has taken its pacer token); what was sent."""
+        delivery = item.delivery
         try:
             message_id = await self.sender.send(
-                channel_id, outgoing, nonce=nonce_for(delivery), private=delivery.channel_id is None
+                channel_id, item.outgoing, nonce=nonce_for(delivery), private=delivery.channel_id is None
             )
         except SendFailed as exc:
             await self._http_failure(item, exc, sending=True)
-            return
+            return None, None
         self._unknown.pop(delivery.id, None)
-        await self.repo.mark_sent(
-            delivery.id, self.worker, message_id=message_id, late=late, now=self.clock()
-        )
-        await self._settled(kind, delivery, SENT, message_id)
+        return item, message_id
 
     async def _http_failure(self, item: _Ready, exc: SendFailed, *, sending: bool = False) -> None:
         kind, delivery = item.kind, item.delivery

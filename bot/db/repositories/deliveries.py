@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 
 from bot.db.database import Database
 from bot.db.tables import deliveries, delivery_failures
@@ -286,6 +286,34 @@ class DeliveryRepo:
             None,
             now,
         )
+
+    async def mark_sent_many(
+        self, sent: list[tuple[int, int | None, bool]], worker: str, *, now: datetime
+    ) -> None:
+        """Mark several sent at once, ``(delivery id, message id, late)`` each: one transaction."""
+        if not sent:
+            return
+        stmt = (
+            update(deliveries)
+            .where(
+                deliveries.c.id == bindparam("b_id"),
+                deliveries.c.status == CLAIMED,
+                deliveries.c.claimed_by == worker,
+            )
+            .values(
+                status=SENT,
+                sent_at=now,
+                message_id=bindparam("b_message_id"),
+                late=bindparam("b_late"),
+                attempts=deliveries.c.attempts + 1,
+                claimed_by=None,
+                claim_deadline=None,
+                updated_at=now,
+            )
+        )
+        rows = [{"b_id": i, "b_message_id": m, "b_late": late} for i, m, late in sent]
+        async with self.db.begin() as conn:
+            await conn.execute(stmt, rows)
 
     async def mark_retry(
         self, delivery_id: int, worker: str, *, available_at: datetime, reason: str, now: datetime
