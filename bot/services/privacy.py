@@ -33,6 +33,10 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "challenge_entries": ("challenge result", "challenge results"),
     "interval_timers": ("interval timer", "interval timers"),
     "plan_entries": ("weekly plan day", "weekly plan days"),
+    "group_sessions": ("group session you scheduled", "group sessions you scheduled"),
+    "session_rsvps": ("group session answer", "group session answers"),
+    "session_voice_spans": ("time in a session's voice channel", "times in sessions' voice channels"),
+    "session_attendance": ("group session attended", "group sessions attended"),
 }
 #: Tables with one row per member, named without a count.
 WHOLE = {"members": "your settings"}
