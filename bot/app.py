@@ -50,6 +50,7 @@ EXTENSIONS = (
     "cogs.plan",
     "cogs.intervals",
     "cogs.challenges",
+    "cogs.sessions",
 )
 
 
@@ -59,6 +60,9 @@ def bot_intents() -> discord.Intents:
     intents.members = False
     intents.presences = False
     intents.message_content = False
+    # Not privileged: group sessions hear Discord's Interested and who is in their voice channel.
+    intents.guild_scheduled_events = True
+    intents.voice_states = True
     return intents
 
 

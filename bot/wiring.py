@@ -26,6 +26,7 @@ from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.plans import PlanRepo
 from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
+from bot.db.repositories.sessions import SessionRepo
 from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
 from bot.db.repositories.workouts import WorkoutRepo
@@ -35,7 +36,7 @@ from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, reminders
+from bot.services import challenges, checkins, reminders, sessions
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
@@ -44,6 +45,7 @@ from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
+from bot.services.sessions import SessionService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
 from bot.services.workouts import WorkoutService
 
@@ -71,6 +73,8 @@ class Services:
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
+    # -- group sessions (fields) --
+    sessions: SessionService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -106,6 +110,17 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
     )
     services.intervals = TimerService(TimerRepo(db), clock)
+    # -- group sessions (build) --
+    services.sessions = SessionService(
+        SessionRepo(db),
+        services.deliveries,
+        services.guilds,
+        services.members,
+        services.routines,
+        services.workouts,
+        services.intervals,
+        clock,
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -127,6 +142,14 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         checkins.KIND: Lifecycle(is_stale=services.checkins.is_stale),
         challenges.START_KIND: Lifecycle(settled=services.challenges.announcement_settled),
         challenges.END_KIND: Lifecycle(settled=services.challenges.results_settled),
+        # -- group sessions (lifecycles) --
+        sessions.REMINDER_KIND: Lifecycle(is_stale=services.sessions.reminder_is_stale),
+        sessions.START_KIND: Lifecycle(
+            is_stale=services.sessions.start_is_stale, settled=services.sessions.started
+        ),
+        sessions.END_KIND: Lifecycle(settled=services.sessions.ended),
+        sessions.CANCELLED_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
+        sessions.VOICE_NOTE_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
     }
 
 
