@@ -600,7 +600,8 @@ class SessionsCog(
             return
         timer = await self.bot.services.intervals.find(session.timer_id)
         if timer is not None:
-            await self._play_cues(session, timer)
+            # Joining voice can take seconds: not on the dispatcher's path, which has other posts to send.
+            self.bot.runtime.spawn(self._play_cues(session, timer), name=f"session-voice-{session.id}")
 
     def _in_voice(self, session: Session) -> list[int]:
         guild = self.bot.get_guild(session.guild_id)

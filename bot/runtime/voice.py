@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -112,9 +112,11 @@ class CueRunner:
         *,
         clock: Callable[[], datetime],
         spawn: Callable[..., asyncio.Task[Any]],
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.clock = clock
         self.spawn = spawn
+        self.sleep = sleep
         self.tasks: dict[int, asyncio.Task[Any]] = {}
 
     def launch(self, key: int, player: Player, zero: datetime, cues: list[Cue]) -> None:
@@ -135,7 +137,7 @@ class CueRunner:
                 if delay < -1.0:
                     continue  # a cue already well past (a late start): skip it rather than play it late
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await self.sleep(delay)
                 await player.play(cue.sound, render(cue.sound))
         finally:
             try:

@@ -215,9 +215,11 @@ class TimerService:
         )
         return _timer(row)
 
-    async def start_scheduled(self, owner_id: int, guild_id: int | None, channel_id: int, text: str) -> Timer:
-        """A timer a scheduled group session starts for everyone: its creator owns it, without the
-        one-per-member limit (the creator may be running their own), after the usual lead-in."""
+    async def start_scheduled(
+        self, owner_id: int, guild_id: int | None, channel_id: int, text: str, *, zero: datetime
+    ) -> Timer:
+        """A timer a scheduled group session starts for everyone at ``zero``: its creator owns it,
+        without the one-per-member limit (the creator may be running their own)."""
         program = read_program(text)
         now = self.clock()
         row = await self.repo.add(
@@ -225,7 +227,7 @@ class TimerService:
             guild_id=guild_id,
             channel_id=channel_id,
             program=format_program(program),
-            started_at=now + timedelta(seconds=LEAD_IN_S),
+            started_at=zero,
             now=now,
         )
         return _timer(row)

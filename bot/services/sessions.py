@@ -54,7 +54,7 @@ from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Settled
 from bot.services.challenges import Actor
-from bot.services.intervals import Timer, TimerService
+from bot.services.intervals import LEAD_IN_S, Timer, TimerService
 from bot.services.routines import RoutineService
 from bot.services.settings import GuildSettingsService, MemberSettingsService
 from bot.services.workouts import WorkoutService
@@ -74,6 +74,8 @@ NAME_MAX = 80
 LOCATION_MAX = 100
 NAME_RULES = NameRules("session", NAME_MAX, example="`Saturday Run Club`")
 MAX_LEAD = timedelta(days=366)
+#: A start posted late still leaves room for the 3-2-1 before the first phase.
+COUNTDOWN_ROOM_S = 5
 EXAMPLE = "`/session schedule name:Saturday Run start:2026-12-05 08:00 duration:45m program:tabata`"
 
 ChannelKind = Literal["voice", "stage", "other"]
@@ -669,8 +671,14 @@ class SessionService:
             existing = await self.timers.find(session.timer_id)
             if existing is not None:
                 return session, existing
+        # Zero is tied to the scheduled start, not to when the post goes out: every session starting
+        # at 18:00 counts down together, whatever the pacer did; a late start gets a fresh lead-in.
+        now = self.clock()
+        zero = max(
+            session.starts_at + timedelta(seconds=LEAD_IN_S), now + timedelta(seconds=COUNTDOWN_ROOM_S)
+        )
         timer = await self.timers.start_scheduled(
-            session.creator_id, session.guild_id, session.text_channel_id, session.program
+            session.creator_id, session.guild_id, session.text_channel_id, session.program, zero=zero
         )
         await self.repo.update(session.id, self.clock(), timer_id=timer.id)
         return await self.get(session.id), timer
