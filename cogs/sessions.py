@@ -539,6 +539,8 @@ class SessionsCog(
         )
         if session.program_text:
             text += f" Program: `{clip(session.program_text, 200)}`."
+        if late:
+            text += " _(Later than planned: I was offline.)_"
         return Outgoing(content=text)
 
     async def render_cancelled(self, delivery: Delivery, late: bool) -> Outgoing | None:

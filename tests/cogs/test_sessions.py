@@ -388,3 +388,88 @@ async def test_privacy_export_and_delete_cover_rsvps_and_attendance(simcord_env)
         removed = await env.bot.services.privacy.repo.delete(conn, c.w.alice.id)
     assert removed["session_rsvps"] == 1 and removed["session_attendance"] == 1
     await env.bot.close()
+
+
+# -- Interested, quiet hours, downtime ---------------------------------------------------------------
+
+
+async def test_interested_counts_as_in_and_taking_it_back_undoes_only_that(simcord_env):
+    env = simcord_env
+    c = await club(env)
+    await schedule(c)
+    (event,) = events(env, c)
+    sessions = env.bot.services.sessions
+    await c.w.bob.subscribe_event(event.id)
+    assert await sessions.going(await sessions.get(1)) == [c.w.bob.id]
+    await c.w.bob.unsubscribe_event(event.id)
+    assert await sessions.going(await sessions.get(1)) == []
+    # A Can't make it pressed on the announcement stands, whatever Discord's button says.
+    await c.w.alice.click(announcement(c), label="Can't make it")
+    await c.w.alice.subscribe_event(event.id)
+    assert await sessions.going(await sessions.get(1)) == []
+    # And I'm in stands when Interested is taken back.
+    await c.w.bob.click(announcement(c), label="I'm in")
+    await c.w.bob.subscribe_event(event.id)
+    await c.w.bob.unsubscribe_event(event.id)
+    assert await sessions.going(await sessions.get(1)) == [c.w.bob.id]
+    await advance_to(env, START - timedelta(minutes=29), step=3600)
+    assert len([m for m in dms(c.w.bob) if "starts" in m.content]) == 1
+    assert dms(c.w.alice) == []
+    await env.bot.close()
+
+
+async def test_the_reminder_waits_for_the_end_of_quiet_hours(simcord_env):
+    env = simcord_env
+    c = await club(env)
+    # 08:15 UTC; members' quiet hours are 22:00–08:00 by default, so the 07:45 reminder waits to 08:00.
+    await schedule(c, start="2026-01-01 08:15")
+    await c.w.alice.click(announcement(c), label="I'm in")
+    await advance_to(env, datetime(2026, 1, 1, 7, 59, tzinfo=UTC), step=3600)
+    assert dms(c.w.alice) == []
+    await advance(env, 120, step=60)
+    (reminder,) = dms(c.w.alice)
+    assert "Lunch Tabata" in reminder.content
+    await env.bot.close()
+
+
+async def test_after_downtime_the_reminder_is_dropped_and_the_session_still_starts(simcord_env):
+    env = simcord_env
+    c = await club(env)
+    await schedule(c, program="tabata")
+    await c.w.alice.click(announcement(c), label="I'm in")
+    await advance_to(env, START - timedelta(hours=1), step=3600)
+    # The bot is down from 11:00 until 12:05: the 11:30 reminder would come after the start.
+    await env.bot.runtime.stop()
+    await advance_to(env, START + timedelta(minutes=5), step=600)
+    await env.restart_bot(env.bot.__class__(env.bot.settings, extensions=env.bot.extension_names))
+    await env.advance_time(5)
+    assert dms(c.w.alice) == []
+    starting = [m for m in posts(c.sessions) if "is starting now" in (m.content or "")]
+    assert len(starting) == 1
+    await advance_to(env, START + timedelta(minutes=31), step=600)
+    assert len([m for m in posts(c.sessions) if m.embeds and "recap" in (m.embeds[0].title or "")]) == 1
+    assert dms(c.w.alice) == []
+    await env.bot.close()
+
+
+async def test_session_commands_and_buttons_answer_before_any_work(simcord_env):
+    from tests.response_ledger import install, slow_work
+
+    env = simcord_env
+    c = await club(env)
+    book, stop = install(env)
+    try:
+        await schedule(c, start="2026-01-01 01:00")
+        await c.w.alice.click(announcement(c), label="I'm in")
+        await c.w.alice.slash(c.sessions, "session list")
+        await advance_to(env, datetime(2026, 1, 1, 2, 1, tzinfo=UTC), step=1800)
+        (recap,) = [m for m in posts(c.sessions) if m.embeds and "recap" in (m.embeds[0].title or "")]
+        await c.w.alice.click(recap, label="I was there")
+        await schedule(c, name="Evening Run", start="2026-01-01 19:00")
+        await c.coach.slash(c.sessions, "session edit", session=2, start="2026-01-01 19:30")
+        await c.coach.slash(c.sessions, "session cancel", session=2)
+    finally:
+        stop()
+    assert any(True for _ in book.before_first_response())
+    assert slow_work(book) == []
+    await env.bot.close()
