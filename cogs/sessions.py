@@ -78,7 +78,7 @@ def _where(session: Session) -> str:
     return f"<#{session.text_channel_id}>"
 
 
-def announcement_embed(session: Session, going: int = 0) -> discord.Embed:
+def announcement_embed(session: Session) -> discord.Embed:
     lines = [
         f"**When:** {discord_time(session.starts_at, 'F')} ({discord_time(session.starts_at, 'R')})"
         + (" · every week" if session.weekly else ""),
@@ -94,7 +94,7 @@ def announcement_embed(session: Session, going: int = 0) -> discord.Embed:
         "Attendance logs itself: half the session in the voice channel, or **I was there** afterwards."
     )
     embed = discord.Embed(title=f"📅 {clip(session.name, 200)}", description="\n".join(lines), colour=COLOUR)
-    embed.set_footer(text=f"Session {session.id} · {plural(going, 'member')} in so far")
+    embed.set_footer(text=f"Session {session.id} · /session list shows who's in so far")
     return embed
 
 
@@ -415,6 +415,27 @@ class SessionsCog(
             ),
         )
 
+    async def _session_choices(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        """Upcoming sessions here, by name; what was typed matches the number or the name."""
+        if interaction.guild is None:
+            return []
+        typed = current.strip().casefold()
+        choices = []
+        for session, _ in await self.service.upcoming(interaction.guild.id):
+            label = f"{session.id}. {session.name} — {session.starts_at:%Y-%m-%d %H:%M} UTC"
+            if typed and typed not in label.casefold():
+                continue
+            choices.append(app_commands.Choice(name=clip(label, 100), value=session.id))
+        return choices[:25]
+
+    @cancel.autocomplete("session")
+    async def cancel_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await self._session_choices(interaction, current)
+
     @staticmethod
     def _cancelled_embed(session: Session) -> discord.Embed:
         return discord.Embed(
@@ -462,13 +483,12 @@ class SessionsCog(
                 ) from None
         changed = await self.service.apply_edit(draft)
         if changed.announce_message_id is not None:
-            going = len(await self.service.going(changed))
             try:
                 await self.bot.pacer.acquire()
                 await (
                     self.bot.get_partial_messageable(changed.text_channel_id, guild_id=guild.id)
                     .get_partial_message(changed.announce_message_id)
-                    .edit(embed=announcement_embed(changed, going), view=rsvp_view(changed.id))
+                    .edit(embed=announcement_embed(changed), view=rsvp_view(changed.id))
                 )
             except discord.HTTPException as exc:
                 log.warning("Could not update the announcement of session %s: %s", changed.id, exc)
@@ -479,6 +499,12 @@ class SessionsCog(
             + (f", program `{clip(changed.program_text, 100)}`" if changed.program_text else "")
             + ". Members who are in get their reminder at the new time.",
         )
+
+    @edit.autocomplete("session")
+    async def edit_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await self._session_choices(interaction, current)
 
     # -- buttons ---------------------------------------------------------------------------------
 

@@ -257,6 +257,9 @@ async def test_cancel_tells_those_who_were_in_once_and_cancels_the_event(simcord
     post = announcement(c)
     await c.w.alice.click(post, label="I'm in")
     await c.w.bob.click(post, label="Can't make it")
+    choices = await c.coach.autocomplete(c.sessions, "session cancel", "session", "lunch")
+    assert [c["value"] for c in choices] == [1]
+    assert "Lunch Tabata" in choices[0]["name"]
     result = await c.coach.slash(c.sessions, "session cancel", session=1)
     assert "tell the 1 member" in text_of(result.response)
     await env.advance_time(5)
