@@ -148,10 +148,16 @@ async def test_schedule_rsvp_remind_start_attend_recap(simcord_env):
     await advance_to(env, START - timedelta(hours=1))
     await env.restart_bot(env.bot.__class__(env.bot.settings, extensions=env.bot.extension_names))
     assert dms(c.w.alice) == []
+    # The announcement's buttons still work after the restart.
+    dave = c.w.guild.add_member(env.create_user("dave"))
+    pressed = await dave.click(post, label="I'm in")
+    assert "You're in for **Lunch Tabata**" in text_of(pressed.response)
 
-    await advance_to(env, START - timedelta(minutes=30), step=600)
-    for member in (c.w.alice, c.w.bob):
-        (reminder,) = [m for m in dms(member) if "starts" in m.content]
+    # Three first DMs (open the channel, then send) go out paced, over a moment.
+    await advance_to(env, START - timedelta(minutes=30, seconds=-5), step=600)
+    for member in (c.w.alice, c.w.bob, dave):
+        found = [m for m in dms(member) if "starts" in m.content]
+        (reminder,) = found
         assert "Lunch Tabata" in reminder.content
     assert dms(c.coach) == []
 
