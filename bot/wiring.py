@@ -120,6 +120,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         services.workouts,
         services.intervals,
         clock,
+        challenges=services.challenges,
     )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)

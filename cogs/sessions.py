@@ -142,6 +142,12 @@ def recap_embed(recap: Recap, *, late: bool = False) -> discord.Embed:
         "Trained with us but not counted? Press **I was there** within two hours of the end; "
         "it logs the session as a workout for you.",
     ]
+    for board in recap.challenges:
+        standings = " · ".join(f"{p.rank}. <@{p.user_id}> {p.display}" for p in board.top) or "no results yet"
+        lines.append(
+            f"**{clip(board.challenge.name, 80)}** (challenge, {plural(board.participants, 'member')}): "
+            f"{standings}. Press **Log result** on the timer to add yours."
+        )
     if late:
         lines.append("_(Posted late: I was offline when the session ended.)_")
     return discord.Embed(

@@ -53,7 +53,7 @@ from bot.domain.text import NameRules, clean_name, inline_code
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Settled
-from bot.services.challenges import Actor
+from bot.services.challenges import Actor, ChallengeService, Leaderboard
 from bot.services.intervals import LEAD_IN_S, Timer, TimerService
 from bot.services.routines import RoutineService
 from bot.services.settings import GuildSettingsService, MemberSettingsService
@@ -223,6 +223,8 @@ class Recap:
     ends_at: datetime
     attendees: tuple[AttendanceRow, ...]
     going: int
+    #: Running challenges of the server with the session's program: their standings so far.
+    challenges: tuple[Leaderboard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,8 @@ class SessionService:
         workouts: WorkoutService,
         timers: TimerService,
         clock: Clock,
+        *,
+        challenges: ChallengeService | None = None,
     ) -> None:
         self.repo = repo
         self.deliveries = deliveries
@@ -258,6 +262,7 @@ class SessionService:
         self.workouts = workouts
         self.timers = timers
         self.clock = clock
+        self.challenges = challenges
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -765,7 +770,20 @@ class SessionService:
                 await self._log(session, user_id)
         attendees = await self.repo.attendance(session.id, session.seq)
         going = len(await self.going(session))
-        return Recap(session, session.seq, start, end, tuple(attendees), going)
+        boards = await self._challenge_boards(session)
+        return Recap(session, session.seq, start, end, tuple(attendees), going, boards)
+
+    async def _challenge_boards(self, session: Session) -> tuple[Leaderboard, ...]:
+        """The server's running challenges with this session's program (members log to them from
+        the timer's Log result button): their top three so far."""
+        if self.challenges is None or session.program is None:
+            return ()
+        overview = await self.challenges.overview(session.guild_id, 0)
+        boards = []
+        for challenge in overview.challenges:
+            if challenge.notation == session.program and challenge.status(self.clock()) == "running":
+                boards.append(await self.challenges.leaderboard_of(challenge, 0, top=3))
+        return tuple(boards[:3])
 
     async def ended(self, settled: Settled) -> None:
         """The recap is out (or was missed): a weekly session moves to next week, the rest end."""

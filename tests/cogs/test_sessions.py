@@ -482,3 +482,32 @@ async def test_session_commands_and_buttons_answer_before_any_work(simcord_env):
     assert any(True for _ in book.before_first_response())
     assert slow_work(book) == []
     await env.bot.close()
+
+
+async def test_the_recap_shows_a_running_challenge_with_the_same_program(simcord_env):
+    env = simcord_env
+    c = await club(env)
+    await c.w.admin.slash(c.w.general, "setup channels", routines=c.w.routines, challenges=c.w.challenges)
+    await c.coach.slash(
+        c.w.general,
+        "challenge create",
+        name="January Tabata",
+        program="tabata",
+        start="now",
+        end="2026-01-31 00:00",
+    )
+    await c.w.alice.slash(c.w.general, "challenge join", name="January Tabata")
+    await c.w.alice.slash(c.w.general, "challenge log", name="January Tabata", result="150")
+    await schedule(c, program="tabata", start="2026-01-01 01:00")
+    await schedule(c, name="Easy Run", start="2026-01-01 03:00")
+    await advance_to(env, datetime(2026, 1, 1, 4, 1, tzinfo=UTC), step=1800)
+    recaps = {
+        (m.embeds[0].title or ""): text_of(m)
+        for m in posts(c.sessions)
+        if m.embeds and "recap" in (m.embeds[0].title or "")
+    }
+    tabata = next(text for title, text in recaps.items() if "Lunch Tabata" in title)
+    assert "January Tabata" in tabata and f"1. <@{c.w.alice.id}> 150" in tabata
+    run = next(text for title, text in recaps.items() if "Easy Run" in title)
+    assert "January Tabata" not in run
+    await env.bot.close()
