@@ -511,3 +511,19 @@ async def test_the_recap_shows_a_running_challenge_with_the_same_program(simcord
     run = next(text for title, text in recaps.items() if "Easy Run" in title)
     assert "January Tabata" not in run
     await env.bot.close()
+
+
+async def test_members_already_in_voice_long_before_are_counted_from_the_start(simcord_env):
+    env = simcord_env
+    c = await club(env)
+    await schedule(c, channel=c.studio, start="2026-01-01 03:00")
+    # Carol settles into the studio at midnight, long before the bot watches the channel for it.
+    carol = c.w.guild.add_member(env.create_user("carol"))
+    await carol.join_voice(c.studio)
+    await c.w.alice.join_voice(c.w.guild.create_voice_channel("Lounge"))
+    await advance_to(env, datetime(2026, 1, 1, 3, 31, tzinfo=UTC), step=1800)
+    (recap,) = [m for m in posts(c.sessions) if m.embeds and "recap" in (m.embeds[0].title or "")]
+    assert f"<@{carol.id}>" in text_of(recap)
+    assert f"<@{c.w.alice.id}>" not in text_of(recap)
+    assert await env.bot.services.deliveries.for_user(carol.id, kinds=[CHECKIN_KIND])
+    await env.bot.close()
