@@ -39,7 +39,17 @@ from bot.services.sessions import (
     Session,
     SessionService,
 )
-from bot.ui import COLOUR, COLOUR_MUTED, NO_MENTIONS, clip, discord_time, jump_view, reply, run_component
+from bot.ui import (
+    COLOUR,
+    COLOUR_MUTED,
+    NO_MENTIONS,
+    POST_PERMISSIONS,
+    clip,
+    discord_time,
+    jump_view,
+    reply,
+    run_component,
+)
 from cogs import ids
 from cogs.intervals import timer_message
 
@@ -300,6 +310,17 @@ class SessionsCog(
         text_channel = interaction.channel
         if guild is None or text_channel is None:
             raise app_commands.NoPrivateMessage()
+        missing = [
+            label
+            for attr, label in POST_PERMISSIONS.items()
+            if not getattr(interaction.app_permissions, attr)
+        ]
+        if missing:
+            raise UserFacingError(
+                f"I can't announce a session here: I'm missing **{', '.join(missing)}** in this channel. "
+                "Nothing was created.",
+                example="`/session schedule` in a channel where I can post",
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         draft = await self.service.prepare(
             guild.id,
@@ -323,11 +344,23 @@ class SessionsCog(
                 "saved. I need the **Manage Events** permission in this server.",
                 example="ask an admin to give my role Manage Events, then run `/session schedule` again",
             ) from None
-        session = await self.service.create(draft, text_channel_id=text_channel.id, event_id=event.id)
-        await self.bot.pacer.acquire()
-        message = await self.bot.get_partial_messageable(text_channel.id, guild_id=guild.id).send(
-            embed=announcement_embed(session), view=rsvp_view(session.id), allowed_mentions=NO_MENTIONS
-        )
+        session: Session | None = None
+        try:
+            session = await self.service.create(draft, text_channel_id=text_channel.id, event_id=event.id)
+            await self.bot.pacer.acquire()
+            message = await self.bot.get_partial_messageable(text_channel.id, guild_id=guild.id).send(
+                embed=announcement_embed(session), view=rsvp_view(session.id), allowed_mentions=NO_MENTIONS
+            )
+        except BaseException:
+            # Nothing half-created: without its announcement the session and its event go.
+            if session is not None:
+                await self.service.discard(session.id)
+            try:
+                await self.bot.pacer.acquire()
+                await event.delete()
+            except discord.HTTPException as exc:
+                log.warning("Could not remove the event of a session that failed to post: %s", exc)
+            raise
         await self.service.record_announcement(session.id, message.id)
         await reply(
             interaction,

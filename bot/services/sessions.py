@@ -442,6 +442,14 @@ class SessionService:
             raise
         return session
 
+    async def discard(self, session_id: int) -> None:
+        """The announcement could not be posted: the session never existed (its posts go with it)."""
+        session = await self.find(session_id)
+        if session is None:
+            return
+        await self._cancel_all(session)
+        await self.repo.delete(session_id)
+
     async def record_announcement(self, session_id: int, message_id: int) -> None:
         await self.repo.update(session_id, self.clock(), announce_message_id=message_id)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import discord
 import pytest
+import simcord
 
 from bot.domain.sessions import Cue, cue_schedule
 from bot.domain.tones import FRAME_BYTES
@@ -526,4 +527,16 @@ async def test_members_already_in_voice_long_before_are_counted_from_the_start(s
     assert f"<@{carol.id}>" in text_of(recap)
     assert f"<@{c.w.alice.id}>" not in text_of(recap)
     assert await env.bot.services.deliveries.for_user(carol.id, kinds=[CHECKIN_KIND])
+    await env.bot.close()
+
+
+async def test_if_the_announcement_cannot_be_posted_the_session_and_its_event_go(simcord_env):
+    env = simcord_env
+    c = await club(env)
+    env.inject_error("POST", f"/channels/{c.sessions.id}/messages", status=500, message="Server error")
+    result = await schedule(c)
+    assert "Something went wrong" in text_of(result.response)
+    simcord.assert_error(env, discord.HTTPException)
+    assert await env.bot.services.sessions.upcoming(c.w.guild.id) == []
+    assert events(env, c) == []
     await env.bot.close()
