@@ -98,11 +98,12 @@ def parse_start(text: str, zone: ZoneInfo) -> datetime:
     return localtime.local_to_utc(on, at, zone)
 
 
-def next_weekly(start: datetime, zone: ZoneInfo) -> datetime:
-    """The same wall-clock time seven local days after ``start`` (DST-correct), as UTC."""
+def next_weekly(start: datetime, zone: ZoneInfo, weeks: int = 1) -> datetime:
+    """The same wall-clock time ``weeks`` weeks after ``start`` (before it, when negative),
+    DST-correct, as UTC."""
     local = localtime.to_local(start, zone)
     wall = time(local.hour, local.minute)
-    return localtime.local_to_utc(local.date() + timedelta(days=7), wall, zone)
+    return localtime.local_to_utc(local.date() + timedelta(days=7 * weeks), wall, zone)
 
 
 def reminder_due(start: datetime, zone: ZoneInfo, quiet: localtime.QuietHours) -> datetime:

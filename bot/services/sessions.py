@@ -827,12 +827,10 @@ class SessionService:
     async def i_was_there(self, session_id: int, seq: int, user_id: int) -> ThereResult:
         """`I was there`: from the start until two hours after the end, once per member."""
         session = await self.get(session_id)
-        row = await self.repo.get(session_id)
-        assert row is not None
         # The occurrence pressed on may be last week's, for a weekly session that moved on.
         starts_at = session.starts_at
         if seq != session.seq:
-            starts_at = session.starts_at - timedelta(weeks=session.seq - seq)
+            starts_at = domain.next_weekly(session.starts_at, session.zone, weeks=seq - session.seq)
         ends_at = starts_at + timedelta(seconds=session.duration_s)
         now = self.clock()
         if now < starts_at:

@@ -376,6 +376,13 @@ async def test_a_weekly_session_keeps_its_local_time_across_dst(simcord_env):
     assert session.starts_at == datetime(2026, 4, 4, 7, 0, tzinfo=UTC)  # still 09:00 in Berlin (CEST)
     recaps = [m for m in posts(c.sessions) if m.embeds and "recap" in (m.embeds[0].title or "")]
     assert len(recaps) == 2
+    # Discord gets an event for each occurrence: the next one at 09:00 Berlin time, after the change.
+    starts = sorted(datetime.fromisoformat(e.scheduled_start_time) for e in events(env, c))
+    assert starts[-1] == datetime(2026, 4, 4, 7, 0, tzinfo=UTC)
+    assert session.event_id == max(events(env, c), key=lambda e: e.scheduled_start_time).id
+    # `I was there` on last week's recap (the session has moved on) still counts, within two hours.
+    pressed = await c.w.alice.click(recaps[-1], label="I was there")
+    assert "logged as a workout" in text_of(pressed.response)
     await env.bot.close()
 
 

@@ -71,6 +71,8 @@ def test_weekly_keeps_the_wall_clock_across_both_dst_changes() -> None:
     assert to_local(after, BERLIN).time() == time(9, 0)
     autumn = parse_start("2026-10-24 09:00", BERLIN)
     assert next_weekly(autumn, BERLIN) - autumn == timedelta(days=7, hours=1)
+    # And back: last week's occurrence of a weekly session, for a late `I was there`.
+    assert next_weekly(after, BERLIN, weeks=-1) == spring
 
 
 @settings(max_examples=200, deadline=None)
