@@ -99,8 +99,10 @@ class DiscordConnector:
             voice: discord.VoiceClient = await channel.connect(
                 timeout=CONNECT_TIMEOUT_S, reconnect=False, self_deaf=True
             )
-        except (TimeoutError, discord.ClientException, discord.HTTPException, RuntimeError, OSError) as exc:
-            raise VoiceUnavailable(f"connecting to {channel.mention} failed ({exc})") from exc
+        except Exception as exc:
+            # Whatever the voice handshake raised, the text timer carries on; the reason is told.
+            log.warning("Voice connection to %s failed", channel_id, exc_info=True)
+            raise VoiceUnavailable(f"connecting to {channel.mention} failed ({type(exc).__name__})") from exc
         return _DiscordPlayer(voice)
 
 

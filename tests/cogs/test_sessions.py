@@ -547,3 +547,22 @@ async def test_if_the_announcement_cannot_be_posted_the_session_and_its_event_go
     assert await env.bot.services.sessions.upcoming(c.w.guild.id) == []
     assert events(env, c) == []
     await env.bot.close()
+
+
+async def test_a_failed_voice_connection_leaves_the_text_timer_running(simcord_env, monkeypatch):
+    from bot.runtime import voice
+
+    env = simcord_env
+    c = await club(env)
+    # As if the voice extra were installed: SimCord then refuses the connection itself (no voice server).
+    monkeypatch.setattr(voice, "voice_support_missing", lambda: None)
+    await schedule(c, program="tabata", channel=c.studio, start="2026-01-01 01:00")
+    await advance_to(env, datetime(2026, 1, 1, 1, 0, tzinfo=UTC), step=600)
+    await advance(env, 60, step=10)
+    (note,) = [m for m in dms(c.coach) if "audio cues" in m.content]
+    assert "connecting to" in note.content and "failed" in note.content
+    timer_post = next(m for m in posts(c.sessions) if "is starting now" in (m.content or ""))
+    await advance(env, 5 * 60, step=60)
+    finished = next(m for m in posts(c.sessions) if m.id == timer_post.id)
+    assert "Finished" in text_of(finished)
+    await env.bot.close()
