@@ -52,6 +52,7 @@ EXTENSIONS = (
     "cogs.challenges",
     "cogs.programs",
     "cogs.readiness",
+    "cogs.sessions",
 )
 
 
@@ -61,6 +62,9 @@ def bot_intents() -> discord.Intents:
     intents.members = False
     intents.presences = False
     intents.message_content = False
+    # Not privileged: group sessions hear Discord's Interested and who is in their voice channel.
+    intents.guild_scheduled_events = True
+    intents.voice_states = True
     return intents
 
 

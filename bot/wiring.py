@@ -27,6 +27,7 @@ from bot.db.repositories.members import MemberRepo
 from bot.db.repositories.plans import PlanRepo
 from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
+from bot.db.repositories.sessions import SessionRepo
 from bot.db.repositories.state import StateRepo
 from bot.db.repositories.timers import TimerRepo
 from bot.db.repositories.training import TrainingRepo
@@ -38,7 +39,7 @@ from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, notices, reminders
+from bot.services import challenges, checkins, notices, reminders, sessions
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
@@ -52,6 +53,7 @@ from bot.services.progression import ProgressionService
 from bot.services.readiness import ReadinessService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
+from bot.services.sessions import SessionService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
 from bot.services.workouts import WorkoutService
 
@@ -87,6 +89,8 @@ class Services:
     programs: ProgramService = field(init=False)
     # -- readiness (fields) --
     readiness: ReadinessService = field(init=False)
+    # -- group sessions (fields) --
+    sessions: SessionService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -137,6 +141,18 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.programs = ProgramService(
         training, services.routines, services.plans, services.members, services.workouts, clock
     )
+    # -- group sessions (build) --
+    services.sessions = SessionService(
+        SessionRepo(db),
+        services.deliveries,
+        services.guilds,
+        services.members,
+        services.routines,
+        services.workouts,
+        services.intervals,
+        clock,
+        challenges=services.challenges,
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     # -- readiness (build; derived at read time from the log and the ratings, nothing stored) --
@@ -165,6 +181,14 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         challenges.START_KIND: Lifecycle(settled=services.challenges.announcement_settled),
         challenges.END_KIND: Lifecycle(settled=services.challenges.results_settled),
         notices.KIND: Lifecycle(),
+        # -- group sessions (lifecycles) --
+        sessions.REMINDER_KIND: Lifecycle(is_stale=services.sessions.reminder_is_stale),
+        sessions.START_KIND: Lifecycle(
+            is_stale=services.sessions.start_is_stale, settled=services.sessions.started
+        ),
+        sessions.END_KIND: Lifecycle(settled=services.sessions.ended),
+        sessions.CANCELLED_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
+        sessions.VOICE_NOTE_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
     }
 
 

@@ -207,3 +207,23 @@ TRIAGE_ANY_PATTERN = re.escape(TRIAGE_PREFIX) + "(?P<rest>.*)"
 
 def triage(owner_id: int, flow: str, nonce: str) -> str:
     return TRIAGE.build(owner=owner_id, flow=flow, nonce=nonce)
+
+
+# -- group sessions --------------------------------------------------------------------------------
+
+#: An announcement's ``I'm in`` and ``Can't make it``; carries the session's id.
+SESSION_RSVP = CustomId("repmate:session:{action}:{id}", action="in|out", id=NUMBER)
+SESSION_RSVP_PATTERN = SESSION_RSVP.pattern()
+
+
+def session_rsvp(action: str, session_id: int) -> str:
+    return SESSION_RSVP.build(action=action, id=session_id)
+
+
+#: ``I was there`` on a recap: the session and which of its occurrences (a weekly one has many).
+SESSION_THERE = CustomId("repmate:session:there:{id}:{seq}", id=NUMBER, seq="[0-9]{1,9}")
+SESSION_THERE_PATTERN = SESSION_THERE.pattern()
+
+
+def session_there(session_id: int, seq: int) -> str:
+    return SESSION_THERE.build(id=session_id, seq=seq)

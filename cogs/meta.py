@@ -66,6 +66,14 @@ TOPICS: dict[str, Topic] = {
         "compete in the server's challenges.",
         ("interval", "challenge"),
     ),
+    "sessions": Topic(
+        "Group sessions",
+        "Classes and group runs that admins and coaches schedule, also listed in Discord's Events. "
+        "Press **I'm in** (or Interested) for a DM 30 minutes before; the live timer starts on its own, "
+        "with audio cues in the voice channel when the bot can speak there. Half the session in its voice "
+        "channel, or **I was there** within two hours of the end, logs it as a workout.",
+        ("session",),
+    ),
     "triage": Topic(
         "Should I stop?",
         "A short check that helps you tell ordinary soreness from warning signs and points you to "

@@ -134,4 +134,5 @@ from bot.db import (  # noqa: E402, F401
     tables_plans,
     tables_programs,
     tables_routines,
+    tables_sessions,
 )

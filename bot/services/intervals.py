@@ -215,6 +215,23 @@ class TimerService:
         )
         return _timer(row)
 
+    async def start_scheduled(
+        self, owner_id: int, guild_id: int | None, channel_id: int, text: str, *, zero: datetime
+    ) -> Timer:
+        """A timer a scheduled group session starts for everyone at ``zero``: its creator owns it,
+        without the one-per-member limit (the creator may be running their own)."""
+        program = read_program(text)
+        now = self.clock()
+        row = await self.repo.add(
+            owner_id=owner_id,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            program=format_program(program),
+            started_at=zero,
+            now=now,
+        )
+        return _timer(row)
+
     async def _forget_unposted(self, row: TimerRow, now: datetime) -> bool:
         if row.message_id is None and now - row.created_at > UNPOSTED_GRACE:
             await self.repo.delete(row.id)

@@ -36,6 +36,10 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "training_settings": ("progression-hint setting", "progression-hint settings"),
     "program_runs": ("running program", "running programs"),
     "workout_imports": ("history import", "history imports"),
+    "group_sessions": ("group session you scheduled", "group sessions you scheduled"),
+    "session_rsvps": ("group session answer", "group session answers"),
+    "session_voice_spans": ("time in a session's voice channel", "times in sessions' voice channels"),
+    "session_attendance": ("group session attended", "group sessions attended"),
 }
 #: Tables with one row per member, named without a count.
 WHOLE = {"members": "your settings"}

@@ -250,6 +250,25 @@ class WorkoutService:
         chosen = await self.routines.loggable(routine_id, user_id, message_id=message_id)
         return await self._store(user_id, guild_id, chosen.id, chosen.name, chosen.lines, rpe, notes)
 
+    async def log_group_session(
+        self, user_id: int, guild_id: int | None, *, name: str, routine_id: int | None, notes: str
+    ) -> LoggedWorkout:
+        """A group session the member attended: its routine's exercises, or (an interval class, a
+        run) a session with no sets under the session's name. Check-ins follow as for any log."""
+        lines: tuple[ExerciseLine, ...] = ()
+        routine_name = name
+        if routine_id is not None:
+            try:
+                routine = await self.routines.get(routine_id)
+            except UserFacingError:
+                routine = None
+            if routine is not None:
+                lines, routine_name = tuple(routine.lines), routine.name
+                routine_id = routine.id
+            else:
+                routine_id = None
+        return await self._store(user_id, guild_id, routine_id, routine_name, lines, None, notes)
+
     @staticmethod
     def _check_extras(rpe: int | None, notes: str | None) -> tuple[int | None, str | None]:
         if rpe is not None and not (RPE_MIN <= rpe <= RPE_MAX):

@@ -233,6 +233,7 @@ def main() -> None:
             "tests.bench.bench_challenges",
             "tests.bench.bench_imports",
             "tests.bench.bench_readiness",
+            "tests.bench.bench_sessions",
         ):
             try:
                 module = __import__(extra, fromlist=["run"])
