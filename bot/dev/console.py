@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -108,6 +108,8 @@ class Console:
         self._lock = asyncio.Lock()
         self._seen: dict[tuple[str, str], int] = {}
         self._refreshed_at = 0.0
+        #: Whether the last republication changed no message (only the clock moved).
+        self.quietly_republished = True
         self._requests_seen = 0
         self._watch: asyncio.Task[None] | None = None
         self._baseline: tuple[float, datetime] = (0.0, self.env.now())
@@ -287,7 +289,8 @@ class Console:
             try:
                 if behind >= step / 2 and clock_can_follow_real_time(self.env):
                     await advance_clock_like_its_timers(self.env, behind)
-                await self._publish(only_if_changed=True)
+                async with self._lock:
+                    await self._publish(only_if_changed=True)
                 failing = False
             except Exception:
                 # A bot that is slow to settle, or fails in a timer it set, must not stop the clock
@@ -318,7 +321,19 @@ class Console:
             if not only_if_changed:
                 raise
             return  # a page action or another operation is under way: next time
+        self.quietly_republished = requests == self._requests_seen
         self._requests_seen, self._refreshed_at = requests, loop.time()
+
+    @contextlib.asynccontextmanager
+    async def page_action(self) -> AsyncIterator[None]:
+        """Hold the bar's moves while the page's own action (a click, a command) runs.
+
+        SimCord runs one operation at a time and answers a page action that lands during
+        another (a skip, a republication) as if the page's context were gone, which the page
+        reports as an uncertain outcome; waiting here makes it simply run next.
+        """
+        async with self._lock:
+            yield
 
     async def _retry_busy(self, operation: Callable[[], Awaitable[T]], *, attempts: int = 200) -> T:
         """Run a SimCord operation, waiting while a page action (a click, a command) finishes."""

@@ -13,6 +13,7 @@ The key is the page's credential, as the preview's own URL is: every request mus
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -171,6 +172,9 @@ class SandboxSite:
         """Hand a request of the preview's page to the current preview's server, and back."""
         from aiohttp import web
 
+        if self.console.preview is None:  # between two channels: wait for the switch to finish
+            async with self.console.page_action():
+                pass
         preview = self.console.preview
         if preview is None:
             raise web.HTTPServiceUnavailable(text="The sandbox is switching channels; try again.")
@@ -182,12 +186,19 @@ class SandboxSite:
         if "Origin" in request.headers:
             headers["Origin"] = origin
         body = await request.read()
+        # The page's actions wait for a skip or a switch to finish instead of overlapping it.
+        hold = self.console.page_action() if request.method != "GET" else contextlib.nullcontext()
         try:
-            async with self._client.request(
-                request.method, origin + request.path_qs, headers=headers, data=body or None
-            ) as upstream:
-                payload = await upstream.read()
-                out = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP}
+            async with hold:
+                if self.console.preview is not preview:  # the bar moved on meanwhile: say so
+                    raise web.HTTPServiceUnavailable(text="The sandbox switched channels; try again.")
+                status, payload, out = await self._send(
+                    request.method, origin + request.path_qs, headers, body
+                )
+                if request.path == "/api/action" and _stale_revision(payload):
+                    retried = await self._again_at_current_revision(origin, headers, body)
+                    if retried is not None:
+                        status, payload, out = retried
         except (OSError, TimeoutError) as exc:
             raise web.HTTPServiceUnavailable(text="The preview is restarting; try again.") from exc
         # The preview may not be framed by anyone; the sandbox page (same origin) frames it.
@@ -197,7 +208,60 @@ class SandboxSite:
             out["Content-Security-Policy"] = _FRAME_ANCESTORS.sub(
                 "frame-ancestors 'self'", out["Content-Security-Policy"]
             )
-        return web.Response(status=upstream.status, body=payload, headers=out)
+        return web.Response(status=status, body=payload, headers=out)
+
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, dict[str, str]]:
+        async with self._client.request(method, url, headers=headers, data=body or None) as upstream:
+            payload = await upstream.read()
+            out = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP}
+            return upstream.status, payload, out
+
+    async def _again_at_current_revision(
+        self, origin: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, dict[str, str]] | None:
+        """Send a page action refused as stale once more, when the sandbox made it stale.
+
+        SimCord refuses a page action made on an older publication of the page. The sandbox
+        republishes the page by itself (the clock moved, a timer ticked), so an action can be
+        refused although the person saw what is there: the page's own settings, a command, or
+        any action after a republication that changed no message, is sent again at the page's
+        current publication. A click after the bot changed something is left refused (the
+        page says so), since what was clicked may have changed.
+        """
+        try:
+            action = json.loads(body)
+        except ValueError:  # an upload (multipart): left as it is
+            return None
+        if not isinstance(action, dict):
+            return None
+        if action.get("kind") in {"click", "select", "modal_submit"} and not self.console.quietly_republished:
+            return None
+        state_headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+        status, payload, _ = await self._send("GET", origin + "/api/state", state_headers, b"")
+        try:
+            revision = json.loads(payload)["publishedRevision"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if status != 200 or revision == action.get("published_revision"):
+            return None
+        action["published_revision"] = revision
+        return await self._send("POST", origin + "/api/action", headers, json.dumps(action).encode())
+
+
+def _stale_revision(payload: bytes) -> bool:
+    try:
+        answer = json.loads(payload)
+    except ValueError:
+        return False
+    return (
+        isinstance(answer, dict)
+        and answer.get("rejected") is True
+        and any(
+            d.get("code") == "stale-revision" for d in answer.get("diagnostics") or [] if isinstance(d, dict)
+        )
+    )
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

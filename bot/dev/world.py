@@ -165,8 +165,8 @@ def build_server(env: simcord.Env) -> SandboxWorld:
 async def configure_world(world: SandboxWorld, *, challenge: bool = False) -> None:
     """Set the demo server up through the real /setup commands, as an admin would, and pin the tour.
 
-    ``challenge`` also has Bob (a coach) open a Tabata challenge starting within the hour,
-    for the tour's last step.
+    ``challenge`` also has Bob (a coach) open a three-day Tabata challenge, starting now, for
+    the tour's last step.
     """
     env = world.env
     # The application's account is named in the developer portal on real Discord;
@@ -198,16 +198,15 @@ async def configure_world(world: SandboxWorld, *, challenge: bool = False) -> No
 
 
 async def open_demo_challenge(world: SandboxWorld) -> None:
-    """Bob opens a one-day Tabata challenge starting at the next full hour (unless it exists)."""
-    start = (world.env.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-    end = start + timedelta(days=1)
+    """Bob opens a three-day Tabata challenge starting now (unless one by that name exists)."""
+    end = world.env.now() + timedelta(days=3)
     # A second run on the same day finds it already there: that refusal is fine.
     await world.bob.slash(
         world.general,
         "challenge create",
-        name=f"Tabata {start:%-d %b}",
+        name=f"Tabata {world.env.now():%-d %b}",
         program="tabata",
-        start=f"{start:%Y-%m-%d %H:%M}",
+        start="now",
         end=f"{end:%Y-%m-%d %H:%M}",
     )
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +144,10 @@ def _demo_instant() -> Any:
 
 
 @contextlib.asynccontextmanager
-async def sandbox_page(settings: Any) -> AsyncIterator[tuple[SandboxWorld, Console, aiohttp.ClientSession]]:
-    """The interactive sandbox as ``make sandbox`` starts it, and an HTTP client for its page."""
+async def sandbox_page(
+    settings: Any,
+) -> AsyncIterator[tuple[SandboxWorld, Console, aiohttp.ClientSession, str]]:
+    """The interactive sandbox as ``make sandbox`` starts it, an HTTP client for its page, its address."""
     async with sandbox_env(create_bot(settings), settle_timeout=20) as world:
         await configure_world(world, challenge=True)
         console = Console(world)
@@ -154,7 +156,7 @@ async def sandbox_page(settings: Any) -> AsyncIterator[tuple[SandboxWorld, Conso
         try:
             await console.open()
             async with aiohttp.ClientSession(f"http://127.0.0.1:{site.port}") as http:
-                yield world, console, http
+                yield world, console, http, site.url
         finally:
             await console.aclose()
             await site.close()
@@ -183,13 +185,13 @@ def shown_text(page: dict[str, Any]) -> str:
 
 
 async def test_the_bar_switches_to_a_dm_and_routines_and_a_skipped_day_brings_the_check_in(settings):
-    async with sandbox_page(settings) as (world, _console, http):
+    async with sandbox_page(settings) as (world, _console, http, _url):
         state = await bar(http, "state")
         assert (state["place"], state["acting"]) == ("general", "alice")
         assert [p["key"] for p in state["places"]] == ["general", "routines", "challenges", "check-ins", "dm"]
         assert {m["name"] for m in state["members"]} == {"Alice", "Ada", "Bob"}
         assert state["tour"] == list(TOUR)
-        assert state["next"]["text"].startswith("challenge start, in ")
+        assert state["next"]["text"].startswith("challenge results, in ")
         page = await conversation(http)
         assert page["channel"]["name"] == "general"
         assert "Welcome to the Repmate sandbox" in shown_text(page)
@@ -227,19 +229,20 @@ async def test_the_bar_switches_to_a_dm_and_routines_and_a_skipped_day_brings_th
 
 
 async def test_the_bar_acts_as_another_member_and_skips_to_the_next_delivery(settings):
-    async with sandbox_page(settings) as (world, _console, http):
+    async with sandbox_page(settings) as (world, _console, http, _url):
         status, state = await bar(http, "go", {"place": "dm", "acting": "bob"})
         assert status == 200 and (state["place"], state["acting"]) == ("dm", "bob")
         page = await conversation(http)
         assert [v["id"] for v in page["viewers"]] == [str(world.bob.id)]
 
-        # The demo challenge starts at the next full hour: "next" lands just after it.
+        # The demo challenge started with the sandbox and ends a day later: "next" lands just after.
+        status, _ = await bar(http, "go", {"place": "challenges"})
+        assert "Join" in shown_text(await conversation(http))
         due = state["next"]["at"]
         status, state = await bar(http, "skip", {"by": "next"})
         assert status == 200 and "challenges" in state["arrived"]
         assert world.env.now().isoformat() > due
-        status, _ = await bar(http, "go", {"place": "challenges"})
-        assert "Tabata" in shown_text(await conversation(http))
+        assert "Results: Tabata" in shown_text(await conversation(http))
 
         status, answer = await bar(http, "go", {"place": "nowhere"})
         assert status == 409 and "There is no" in answer["error"]
@@ -247,8 +250,29 @@ async def test_the_bar_acts_as_another_member_and_skips_to_the_next_delivery(set
         assert status == 409 and "Skip by one of" in answer["error"]
 
 
+async def test_after_a_skip_the_timer_and_relative_times_read_from_the_new_now(settings):
+    async with sandbox_page(settings) as (world, _console, http, _url):
+        await run_command(world, world.alice, world.general, "interval start", program="tabata")
+        timer_id = next(m.id for m in world.general.history() if "⏱️" in text_of(m))
+        page = await conversation(http)  # a tab already open on #general
+        context = {"X-Simcord-Capability": KEY, "X-Simcord-Context": page["context"]["id"]}
+        status, _ = await bar(http, "skip", {"by": "10m"})
+        assert status == 200
+        timer = next(m for m in world.general.history() if m.id == timer_id)
+        assert "of Tabata done" in text_of(timer)
+        # The open tab is republished: it shows the finished timer, and measures relative
+        # times ("in 20 seconds") from the new now, not from when it was opened.
+        async with http.get("/api/state", headers=context) as response:
+            assert response.status == 200, await response.text()
+            now = await response.json()
+        assert now["publication"]["publishedRevision"] > page["publication"]["publishedRevision"]
+        shown_at = datetime.fromisoformat(now["profile"]["presentationTime"])
+        assert abs((shown_at - world.env.now()).total_seconds()) < 2
+        assert "of Tabata done" in shown_text(now)
+
+
 async def test_a_jump_link_stays_in_the_sandbox(settings):
-    async with sandbox_page(settings) as (world, _console, http):
+    async with sandbox_page(settings) as (world, _console, http, _url):
         await create_leg_day(world)
         shared = await run_command(world, world.alice, world.general, "routine share", name="Leg Day")
         rows = [row if isinstance(row, dict) else row.to_dict() for row in shared.response.components]
@@ -263,7 +287,7 @@ async def test_a_jump_link_stays_in_the_sandbox(settings):
 
 
 async def test_an_expected_refusal_is_not_a_failure_but_a_bug_still_is(settings):
-    async with sandbox_page(settings) as (world, _console, _http):
+    async with sandbox_page(settings) as (world, _console, _http, _url):
         refused = await world.alice.slash(world.general, "routine view", name="Nope")
         assert "Nope" in text_of(refused.response)
         assert world.refusals and not world.env.errors
@@ -296,7 +320,7 @@ async def test_a_restart_finds_the_same_server_and_data(tmp_path):
 
 
 async def test_the_clock_follows_real_time_without_getting_in_the_way(settings):
-    async with sandbox_page(settings) as (world, console, _http):
+    async with sandbox_page(settings) as (world, console, _http, _url):
         before = world.env.now()
         follower = asyncio.ensure_future(console.follow_real_time(step=0.05))
         try:
