@@ -37,11 +37,11 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff format bot cogs tests
 	$(VENV)/bin/ruff check --fix bot cogs tests
 
-## Try the real bot offline in your browser: no token, no network.
+## Try the real bot offline in your browser: no token, no network. Keeps its data; FRESH=1 starts over.
 sandbox: $(DEV_STAMP)
-	$(PY) -m bot sandbox
+	$(PY) -m bot sandbox $(if $(FRESH),--fresh)
 
-## Render the README's pictures (needs Debian's chromium package).
+## Render the README's pictures (needs Debian's chromium package; its own database, not the sandbox's).
 screenshots: $(DEV_STAMP)
 	$(PY) -m bot sandbox --screenshots docs/images
 

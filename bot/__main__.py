@@ -97,7 +97,7 @@ def cmd_migrate_data(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.dev.sandbox import main as sandbox_main
 
-    return sandbox_main(screenshots=args.screenshots, port=args.port)
+    return sandbox_main(screenshots=args.screenshots, port=args.port, fresh=args.fresh)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,8 +107,12 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = sub.add_parser("sandbox", help="run the real bot against an offline Discord in your browser")
     sandbox.add_argument("--screenshots", metavar="DIR", help="play a short demo, save PNGs to DIR and exit")
     sandbox.add_argument(
-        "--port", type=int, default=None, help="port for the preview page (default: any free)"
+        "--port",
+        type=int,
+        default=None,
+        help="port for the sandbox page (default: the last run's, or any free)",
     )
+    sandbox.add_argument("--fresh", action="store_true", help="start over: a new database and clock")
     sub.add_parser("migrate", help="apply database migrations and exit")
     copy = sub.add_parser("migrate-data", help="copy all data from DATABASE_URL to another database")
     copy.add_argument("--to", required=True, metavar="URL", help="the target database URL (must be empty)")

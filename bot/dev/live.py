@@ -1,102 +1,73 @@
-"""The interactive sandbox: the demo server on SimCord's preview page, until Ctrl-C.
+"""The interactive sandbox: the demo server in a browser page, until Ctrl-C.
 
-The page is served on 127.0.0.1; a person uses the bot's commands and buttons there as
-any of the demo's members, and the virtual clock follows real time meanwhile.
+The page (:mod:`bot.dev.web`) is served on 127.0.0.1: a person uses the bot's commands and
+buttons there, switches channels and DMs, acts as any demo member and skips ahead from its
+bar (:mod:`bot.dev.console`); meanwhile the virtual clock follows real time. The database
+and the clock are kept for the next run (``--fresh`` starts over), and so is the page's
+address, so a tab left open reconnects to the next run by itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import sys
 from collections.abc import Awaitable
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import create_bot
-from bot.dev.simcord_private import advance_clock_like_its_timers, clock_can_follow_real_time
-from bot.dev.world import GUILD_NAME, SANDBOX_DB, SandboxWorld, build_world, sandbox_env, sandbox_settings
-
-if TYPE_CHECKING:
-    import simcord
-
-log = logging.getLogger(__name__)
-
-#: How often the virtual clock is brought level with real time in the interactive sandbox.
-CLOCK_STEP_S = 1.0
-
-
-async def follow_real_time(env: simcord.Env, *, step: float = CLOCK_STEP_S) -> None:
-    """Keep the virtual clock in step with real time while a person uses the sandbox.
-
-    SimCord's clock stands still unless someone advances it (each bot timer also has a
-    real-time fallback that moves the clock to its own instant, so scheduled things
-    fire on time, but "now" lags in between). For a live page, "now" in replies, uptimes
-    and anything scheduled should move as a real server's would, so this is the one
-    place that reads real time: the event loop's monotonic clock, from sandbox code
-    outside SimCord's virtual time. It never touches the bot's clock: the bot still
-    reads only ``bot.clock.now()``.
-
-    Each catch-up runs the way SimCord runs its own real-time fallbacks, not as a public
-    ``advance_time`` operation, which would make a click in the page that lands during the
-    catch-up fail as overlapping (:func:`~bot.dev.simcord_private.advance_clock_like_its_timers`).
-    It is skipped while a page action or another advance is under way, and simply tried
-    again a moment later.
-    """
-    if not clock_can_follow_real_time(env):  # a SimCord without that path: scheduled timers still fire
-        log.warning("This SimCord cannot follow real time; the sandbox clock moves only with timers")
-        return
-    loop = asyncio.get_running_loop()
-    real_start = loop.time()
-    virtual_start = env.now()
-    failing = False
-    while True:
-        await asyncio.sleep(step)
-        behind = (virtual_start + timedelta(seconds=loop.time() - real_start) - env.now()).total_seconds()
-        if behind < step / 2:
-            continue
-        try:
-            if await advance_clock_like_its_timers(env, behind):
-                failing = False
-        except Exception:
-            # A bot that is slow to settle, or fails in a timer it set, must not stop the clock
-            # (its own failures reach its error handler); say so once, then keep trying.
-            if not failing:
-                log.exception("Moving the sandbox clock failed; it will keep trying")
-            failing = True
+from bot.dev.console import Console
+from bot.dev.web import SandboxSite
+from bot.dev.world import (
+    GUILD_NAME,
+    SANDBOX_DB,
+    SavedSession,
+    configure_world,
+    sandbox_env,
+    sandbox_settings,
+)
 
 
-async def serve(port: int | None) -> int:
-    """Build the demo server and serve its page until Ctrl-C or the page's Close; the exit status."""
-    import simcord
-
+async def serve(port: int | None, *, fresh: bool = False) -> int:
+    """Start the sandbox and serve its page until Ctrl-C; the exit status."""
     stop = _stop_on_signals()
-    async with sandbox_env(create_bot(sandbox_settings())) as env:
-        world = await build_world(env)
-        async with contextlib.AsyncExitStack() as page:
-            try:
-                preview = await page.enter_async_context(
-                    env.preview(world.general, viewers=list(world.members), layout="channel", port=port)
-                )
-            except simcord.SetupError as exc:
-                if not isinstance(exc.__cause__, OSError):
-                    raise
+    if fresh:
+        SavedSession.forget()
+    session = SavedSession.load()
+    resumed = session.clock is not None
+    async with sandbox_env(create_bot(sandbox_settings(fresh=fresh)), resume_at=session.clock) as world:
+        await configure_world(world, challenge=True)
+        console = Console(world, session)
+        site = SandboxSite(console, session.key)
+        wanted = port if port is not None else session.port
+        try:
+            await site.start(wanted)
+        except OSError as exc:
+            if port is not None:
                 print(
-                    f"\nThe sandbox could not listen on 127.0.0.1 port {port}: {exc.__cause__.strerror}. "
+                    f"\nThe sandbox could not listen on 127.0.0.1 port {port}: {exc.strerror}. "
                     "Pick another with `--port`, or leave it out to use any free port.\n",
                     file=sys.stderr,
                 )
                 return 2
-            clock = asyncio.ensure_future(follow_real_time(env))
+            await site.start(None)  # last run's port is taken now: any free one
+        moved = session.port is not None and site.port != session.port
+        session.port = site.port
+        session.save()
+        try:
+            await console.open()
+            clock = asyncio.ensure_future(console.follow_real_time())
             try:
-                print(_banner(world, preview.url), flush=True)
-                await _first_of(stop.wait(), preview.wait_closed())
+                print(_banner(console, site.url, resumed=resumed, moved=moved), flush=True)
+                await _first_of(stop.wait(), console.ended.wait())
             finally:
                 clock.cancel()
                 await asyncio.gather(clock, return_exceptions=True)
-    print("Sandbox stopped.")
+                await console.aclose()
+        finally:
+            await site.close()
+    print("Sandbox stopped. Its database and clock are kept for next time (`--fresh` starts over).")
     return 0
 
 
@@ -121,8 +92,13 @@ async def _first_of(*waits: Awaitable[Any]) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def _banner(world: SandboxWorld, url: str) -> str:
-    start = world.env.now()
+def _banner(console: Console, url: str, *, resumed: bool, moved: bool) -> str:
+    now = console.env.now()
+    if moved:
+        tab = "A tab left open from the last run can't reach this port: open the address above instead."
+    else:
+        tab = "A tab left open from the last run reconnects to this one by itself."
+    kept = "kept from the last run" if resumed else "new"
     return "\n".join(
         [
             "",
@@ -130,10 +106,11 @@ def _banner(world: SandboxWorld, url: str) -> str:
             "",
             f"  Open       {url}",
             f"  Server     {GUILD_NAME}: #general, #routines, #challenges, #check-ins, set up by Ada",
-            "  Acting as  Alice, a member. Pick Ada (admin, Manage Server) in the page's",
-            "             viewer menu to try /setup, or Bob (a coach) for a second member.",
-            f"  Clock      virtual, following real time from {start:%a %d %b %Y %H:%M} UTC",
-            f"  Database   {SANDBOX_DB} (fresh every run)",
+            "  Acting as  Alice, a member. The bar on the left switches channels and DMs, acts as",
+            "             Ada (admin) or Bob (coach), and skips ahead; the pinned tour says what to try.",
+            f"  Clock      virtual, {now:%a %d %b %Y %H:%M} UTC, following real time",
+            f"  Database   {SANDBOX_DB} ({kept}; `make sandbox FRESH=1` starts over)",
+            f"  Tabs       {tab}",
             "",
             "Ctrl-C to stop.",
             "",

@@ -1,11 +1,15 @@
 """The offline sandbox: the real bot against SimCord's virtual Discord, in a browser.
 
 ``python -m bot sandbox`` builds a demo server (:mod:`bot.dev.world`), configures it
-through the real slash commands (as an admin would), and serves SimCord's preview page on
-127.0.0.1 (:mod:`bot.dev.live`) so a person can use the bot's commands and buttons without
-a token or a network. ``python -m bot sandbox --screenshots DIR`` plays the demo's scenes
-(:mod:`bot.dev.scenes`) instead and saves each one as a PNG (the README's pictures), using
-Debian's ``chromium`` as the browser (:mod:`bot.dev.screenshots`).
+through the real slash commands (as an admin would), and serves a page on 127.0.0.1
+(:mod:`bot.dev.live`, :mod:`bot.dev.web`): SimCord's preview of one channel beside a bar to
+switch channels and DMs, act as any demo member and skip ahead (:mod:`bot.dev.console`), so
+a person can use the bot's commands and buttons without a token or a network. Its database
+and clock are kept between runs (``--fresh`` starts over).
+
+``python -m bot sandbox --screenshots DIR`` plays the demo's scenes (:mod:`bot.dev.scenes`)
+instead, over a database of its own, and saves each one as a PNG (the README's pictures),
+using Debian's ``chromium`` as the browser (:mod:`bot.dev.screenshots`).
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ def _configure_logging() -> None:
     discord.utils.setup_logging(level=logging.WARNING, root=True)
 
 
-def main(screenshots: str | None = None, port: int | None = None) -> int:
-    """``python -m bot sandbox [--screenshots DIR] [--port N]``; returns the exit status."""
+def main(screenshots: str | None = None, port: int | None = None, fresh: bool = False) -> int:
+    """``python -m bot sandbox [--fresh] [--screenshots DIR] [--port N]``; returns the exit status."""
     missing = _missing_simcord()
     if missing is not None:
         return missing
@@ -70,4 +74,4 @@ def main(screenshots: str | None = None, port: int | None = None) -> int:
             return asyncio.run(render_demo(out_dir, chromium))
     _configure_logging()
     with discord_like_embed_mentions():
-        return asyncio.run(live.serve(port))
+        return asyncio.run(live.serve(port, fresh=fresh))

@@ -96,7 +96,7 @@ LEG_DAY = "\n".join(
 )
 
 
-async def _create_leg_day(world: SandboxWorld) -> None:
+async def create_leg_day(world: SandboxWorld) -> None:
     shown = await world.member.slash(world.general, "routine create")  # answers with a form
     if shown.modal is None:
         raise SandboxError("/routine create did not open its form in the demo")
@@ -113,7 +113,7 @@ async def _create_leg_day(world: SandboxWorld) -> None:
 
 @scene("routine-shared", "routine.png", "A routine shared to #routines with Save a copy, Log it and Like")
 async def _routine_shared(world: SandboxWorld) -> Shot:
-    await _create_leg_day(world)
+    await create_leg_day(world)
     await run_command(world, world.member, world.general, "routine share", name="Leg Day")
     post = world.routines.last_message
     if post is None:

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from bot import create_bot
 from bot.dev.scenes import SCENES, Scene, Shot
-from bot.dev.world import SandboxError, SandboxWorld, build_world, sandbox_env, sandbox_settings
+from bot.dev.world import (
+    SCREENSHOTS_DB,
+    SandboxError,
+    SandboxWorld,
+    configure_world,
+    sandbox_env,
+    sandbox_settings,
+)
 
 if TYPE_CHECKING:
     import simcord
@@ -122,9 +129,10 @@ async def render_scenes(world: SandboxWorld, out_dir: Path, scenes: list[Scene] 
 
 async def render_demo(out_dir: Path, chromium: str) -> int:
     """Build the demo server, render every scene to ``out_dir``; the exit status."""
-    async with sandbox_env(create_bot(sandbox_settings())) as env:
+    # Its own database, recreated each time: the interactive sandbox's is never touched.
+    async with sandbox_env(create_bot(sandbox_settings(SCREENSHOTS_DB, fresh=True))) as world:
         try:
-            world = await build_world(env)
+            await configure_world(world)
             print(f"Rendering {len(SCENES)} scenes to {out_dir}/ with {chromium}:", flush=True)
             with system_chromium(chromium):
                 await render_scenes(world, out_dir)

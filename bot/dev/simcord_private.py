@@ -4,14 +4,14 @@ SimCord's public API is what ``simcord`` exports at its top level (``Env``, the 
 actors, results and ``Preview``); ``Env.backend``, underscored names and underscored
 modules may change in any release, even a patch. The dev dependency pins SimCord's
 exact version, and each function below says what it reaches and why, so a SimCord
-upgrade knows what to check (``tests/dev`` exercises all three).
+upgrade knows what to check (``tests/dev`` exercises each of them).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +28,36 @@ def move_clock_before_start(env: simcord.Env, seconds: float) -> None:
     Before ``env.start()`` no timer exists, so this moves the clock and nothing else.
     """
     env.backend.advance_clock(seconds)
+
+
+def record_only_real_bugs(
+    env: simcord.Env, is_expected: Callable[[BaseException], bool]
+) -> list[BaseException]:
+    """Keep the bot's expected refusals out of ``env.errors``; returns where they go instead.
+
+    SimCord records every exception that reaches an error handler (the command tree's, a
+    view's, a modal's) as a bot failure, and the preview page marks the action that raised
+    it with a red "The bot action failed" badge. The bot's error policy raises its
+    user-facing errors (a bad time, a missing routine) to exactly those handlers, which
+    answer the member: that is a refusal, not a failure. Only errors for which
+    ``is_expected`` is false keep reaching ``env.errors``; the others are listed in the
+    returned list (the demo's own steps check it).
+
+    Private: ``Env._record_error``, the one place SimCord's error captures report to. Set
+    before ``env.start()``, when SimCord binds its captures to it; ``Env`` has no public
+    filter for errors a bot handles itself.
+    """
+    refusals: list[BaseException] = []
+    record = env._record_error
+
+    def record_unless_expected(error: BaseException) -> None:
+        if is_expected(error):
+            refusals.append(error)
+        else:
+            record(error)
+
+    env._record_error = record_unless_expected  # type: ignore[method-assign]
+    return refusals
 
 
 def clock_can_follow_real_time(env: simcord.Env) -> bool:
