@@ -390,9 +390,29 @@ def build_app(standin: StandIn) -> web.Application:
     # Interaction responses: not counted against the global limit (as on Discord).
     @routes.post(api + "/interactions/{interaction}/{token}/callback")
     async def callback(request: web.Request) -> web.StreamResponse:
-        standin.first_responses.setdefault(int(request.match_info["interaction"]), standin.wall())
-        await _body(request)
-        return web.Response(status=204)
+        interaction_id = int(request.match_info["interaction"])
+        standin.first_responses.setdefault(interaction_id, standin.wall())
+        body = await _body(request)
+        if request.query.get("with_response") not in ("1", "true"):
+            return web.Response(status=204)
+        kind = int(body.get("type", 4))
+        data = body.get("data") or {}
+        message = Message(standin.snowflake(), 0, standin.wall(), None, data)
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": str(interaction_id),
+                "type": 2,
+                "response_message_id": str(message.id),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool((data.get("flags") or 0) & 64),
+            }
+        }
+        if kind in (4, 5, 7):
+            answer["resource"] = {
+                "type": kind,
+                "message": standin.message_payload(message, author_id=APPLICATION_ID),
+            }
+        return _json(200, answer)
 
     async def webhook_message(request: web.Request) -> web.StreamResponse:
         body = await _body(request)
