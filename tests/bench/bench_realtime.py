@@ -153,7 +153,7 @@ async def drain(engine: str, url: str, n: int, log: Any) -> dict[str, Any]:
 
 
 async def kill9(url: str, n: int, log: Any) -> dict[str, Any]:
-    """The real bot killed (SIGKILL) half-way through a drain and started again over the same database."""
+    """The real bot killed (SIGKILL) mid-drain and started again over the same database."""
     standin = StandIn()
     runner, base = await serve(standin)
     try:
@@ -163,7 +163,8 @@ async def kill9(url: str, n: int, log: Any) -> dict[str, Any]:
         offset = str(seeded_due - due)
         child = await Child.start("repmate", url, base, offset, stderr=log)
         await child.line()
-        while len(standin.messages) < n // 2:  # noqa: ASYNC110 - the stand-in is polled, not signalled
+        # Part-way through a claimed batch (batches are 100), so claims and sends are in flight.
+        while len(standin.messages) < n * 11 // 20:  # noqa: ASYNC110 - the stand-in is polled, not signalled
             await asyncio.sleep(0.05)
         child.proc.send_signal(signal.SIGKILL)
         await child.proc.wait()
@@ -345,7 +346,7 @@ def run(size: str = "default", which: tuple[str, ...] = ("sqlite", "postgres")) 
             killed = asyncio.run(kill9(url_for("kill"), k, log))
             rows.append(
                 (
-                    f"kill -9 half-way, {db_name}: {k:,} DMs ({killed['load']})",
+                    f"kill -9 mid-drain, {db_name}: {k:,} DMs ({killed['load']})",
                     f"lost {killed['lost']}, doubled {killed['doubled']}; killed at {killed['at_kill']:,} "
                     f"sent, last sent {killed['after_restart_s']:.0f} s after the restart",
                     "0 lost, 0 doubled",
