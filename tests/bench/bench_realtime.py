@@ -30,6 +30,7 @@ from tests.runtime.harness import percentile
 LEAD_S = 10.0
 DRAIN = {"default": 1_000, "full": 100_000}
 KILL = {"default": 400, "full": 10_000}
+FAULTS = {"default": 300, "full": 10_000}
 
 
 def load() -> str:
@@ -181,6 +182,40 @@ async def kill9(url: str, n: int, log: Any) -> dict[str, Any]:
     figures = delivery_figures(standin, n, due)
     last = max(m.created for m in standin.messages)
     figures.update(at_kill=at_kill, after_restart_s=last - restarted_at, load=loadavg, n=n)
+    return figures
+
+
+async def faults(url: str, n: int, log: Any) -> dict[str, Any]:
+    """The real bot through Discord's bad moments, in real time: a 30-second outage (503) part-way,
+    then twenty messages created but answered 500 (discord.py retries them with the same nonce)."""
+    standin = StandIn()
+    runner, base = await serve(standin)
+    try:
+        seeded_due = next_day_minute()
+        await run_once("seed-repmate", url, str(n), str(seeded_due))
+        due = time.time() + LEAD_S
+        child = await Child.start("repmate", url, base, str(seeded_due - due), stderr=log)
+        await child.line()
+        while len(standin.messages) < n // 4:  # noqa: ASYNC110 - the stand-in is polled, not signalled
+            await asyncio.sleep(0.05)
+        standin.outage_until = standin.clock() + 30.0
+        recovered = time.time() + 30.0
+        await asyncio.sleep(30.0)
+        standin.create_then_500 = 20
+        await wait_for(standin, n, within=300 + n / 20, users=True)
+        loadavg = load()
+        await child.stop()
+    finally:
+        await runner.cleanup()
+    figures = delivery_figures(standin, n, due)
+    last = max(m.created for m in standin.messages)
+    figures.update(
+        after_recovery_s=last - recovered,
+        answered_500=sum(1 for _, _, s in standin.requests if s == 500),
+        answered_503=sum(1 for _, _, s in standin.requests if s == 503),
+        load=loadavg,
+        n=n,
+    )
     return figures
 
 
@@ -353,6 +388,17 @@ def run(size: str = "default", which: tuple[str, ...] = ("sqlite", "postgres")) 
                     "",
                 )
             )
+        print(f"…   faults SQLite ({FAULTS[size]:,} DMs)", file=sys.stderr, flush=True)
+        hit = asyncio.run(faults(f"sqlite+aiosqlite:///{tmp}/faults.db", FAULTS[size], log))
+        rows.append(
+            (
+                f"30 s outage (503) then 20 created-but-500, SQLite: {hit['n']:,} DMs ({hit['load']})",
+                f"lost {hit['lost']}, doubled {hit['doubled']}; {hit['answered_503']} × 503, "
+                f"{hit['answered_500']} × 500; last sent {hit['after_recovery_s']:.0f} s after recovery",
+                "0 lost, 0 doubled",
+                "",
+            )
+        )
     return rows
 
 
