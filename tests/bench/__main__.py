@@ -242,7 +242,8 @@ def main() -> None:
             ("outage", lambda: bench_outage.run(size)),
             ("startup", lambda: bench_startup(folder, pending)),
         ]
-        for extra in ("tests.bench.bench_imports", "tests.bench.bench_readiness", "tests.bench.bench_sessions"):
+        features = ("tests.bench.bench_imports", "tests.bench.bench_readiness", "tests.bench.bench_sessions")
+        for extra in features:
             module = __import__(extra, fromlist=["run"])
             steps.append((extra.rsplit(".", 1)[1], module.run))
         if args.legacy:
