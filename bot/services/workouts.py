@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db.repositories.workouts import ExerciseTally, NewSession, SessionRow, SetRow, WorkoutRepo
 from bot.domain.exercises import Catalogue, default_catalogue, normalise_name
-from bot.domain.records import PersonalRecord, RecordKind, SetRecord, detect_records
+from bot.domain.records import PersonalRecord, RecordKind, SetRecord, detect_records_against
 from bot.domain.routines import (
     Bodyweight,
     ExerciseLine,
@@ -303,7 +303,7 @@ class WorkoutService:
             sets += planned_sets(line, position, name, key)
         total = sum(e.volume_kg or 0.0 for e in exercises)
 
-        history = await self.repo.history_sets(user_id, {s.exercise_key for s in sets})
+        books = await self.repo.record_books(user_id, {s.exercise_key for s in sets})
         records: list[PersonalRecord] = []
         names = {e.exercise_key: e.name for e in exercises}
         for key in dict.fromkeys(e.exercise_key for e in exercises):
@@ -312,8 +312,7 @@ class WorkoutService:
                 for s in sets
                 if s.exercise_key == key and s.reps is not None and s.weight_kg is not None
             ]
-            past = [SetRecord(w, r) for w, r in history.get(key, [])]
-            records += detect_records(names[key], past, fresh)
+            records += detect_records_against(names[key], books[key], fresh)
 
         stored = await self.repo.add(
             NewSession(
