@@ -133,4 +133,5 @@ from bot.db import (  # noqa: E402, F401
     tables_plans,
     tables_records,
     tables_routines,
+    tables_standings,
 )

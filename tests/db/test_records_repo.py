@@ -1,4 +1,7 @@
-"""Personal records kept beside the sets: raised by a log, rebuilt by an undo, backfilled, deleted."""
+"""Personal records kept beside the sets: raised by a log, rebuilt by an undo, backfilled, deleted.
+
+The migration test also checks the leaderboard counts it backfills.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from sqlalchemy import func, insert, select
 
 from bot.db.database import Database
 from bot.db.engine import _alembic_config
+from bot.db.repositories.challenges import ChallengeRepo
 from bot.db.repositories.privacy import PrivacyRepo
 from bot.db.repositories.workouts import NewSession, SetRow, WorkoutRepo
+from bot.db.tables_challenges import challenge_participants, challenges
 from bot.db.tables_records import personal_records
 from bot.db.tables_routines import workout_sessions, workout_sets
 from bot.domain.records import RecordBook, SetRecord
@@ -144,7 +149,33 @@ async def test_the_migration_backfills_records_from_the_logged_sets(backend: str
                         for i, (kg, reps) in enumerate(sets, start=1)
                     ],
                 )
+            await conn.execute(
+                insert(challenges).values(
+                    id=1,
+                    guild_id=1,
+                    name="C",
+                    name_key="c",
+                    program="amrap 12",
+                    program_kind="amrap",
+                    scoring="rounds_reps",
+                    creator_id=1,
+                    channel_id=2,
+                    starts_at=T0,
+                    ends_at=T0,
+                    created_at=T0,
+                    updated_at=T0,
+                )
+            )
+            await conn.execute(
+                insert(challenge_participants),
+                [
+                    {"challenge_id": 1, "user_id": user_id, "joined_at": T0, "sort_key": key}
+                    for user_id, key in ((1, -5), (2, -5), (3, -9), (4, None))
+                ],
+            )
         await db.migrate()
+        board = await ChallengeRepo(db).board(1, limit=1, user_id=1)
+        assert (board.participants, board.ranked, board.me and board.me.rank) == (4, 3, 2)
         repo = WorkoutRepo(db)
         for (user_id, key), sets in history.items():
             assert (await repo.record_books(user_id, [key]))[key] == book(*sets)
