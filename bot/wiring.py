@@ -39,6 +39,7 @@ from bot.services import challenges, checkins, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
+from bot.services.housekeeping import DeliveryHousekeeping
 from bot.services.intervals import TimerService
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
@@ -71,6 +72,8 @@ class Services:
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
+    # -- housekeeping (fields) --
+    housekeeping: DeliveryHousekeeping = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -108,6 +111,13 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.intervals = TimerService(TimerRepo(db), clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
+    # -- housekeeping (build) --
+    services.housekeeping = DeliveryHousekeeping(
+        DeliveryRepo(db),
+        clock,
+        retention_days=settings.delivery_retention_days,
+        keep_kinds=(challenges.START_KIND, challenges.END_KIND),
+    )
     subscribe(services)
     return services
 
@@ -135,6 +145,8 @@ def periodic_jobs(services: Services) -> list[Job]:
     jobs = [
         # A challenge created just before a crash may lack its announcements: schedule them.
         Job("challenge-deliveries-check", services.challenges.ensure_scheduled),
+        # Sent and missed deliveries older than the retention window.
+        Job("delivery-purge", services.housekeeping.purge, next_run=services.housekeeping.next_run),
     ]
     privacy = services.privacy
     if privacy.retention_days:
