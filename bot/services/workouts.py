@@ -231,8 +231,9 @@ class WorkoutService:
             chosen = await self.routines.get_own(user_id, routine)
             return await self._store(user_id, guild_id, chosen.id, chosen.name, chosen.lines, rpe, notes)
         assert exercises is not None
-        lines = await self._parse_ad_hoc(user_id, exercises)
-        return await self._store(user_id, guild_id, None, None, lines, rpe, notes)
+        units = _units((await self.members.get(user_id)).units)
+        lines = self._parse_ad_hoc(exercises, units)
+        return await self._store(user_id, guild_id, None, None, lines, rpe, notes, units=units)
 
     async def log_routine(
         self,
@@ -265,7 +266,8 @@ class WorkoutService:
             )
         return rpe, clean or None
 
-    async def _parse_ad_hoc(self, user_id: int, text: str) -> tuple[ExerciseLine, ...]:
+    @staticmethod
+    def _parse_ad_hoc(text: str, unit: WeightSystem) -> tuple[ExerciseLine, ...]:
         """Exercises split with ``|``; a load without a unit is in the member's units.
 
         A problem is numbered by line only when there are several exercises (line 2 is
@@ -273,7 +275,6 @@ class WorkoutService:
         """
         parts = _AD_HOC_SPLIT_RE.split(text)
         several = len(parts) > 1
-        unit = _units((await self.members.get(user_id)).units)
         try:
             return parse_notation("\n".join(parts), unit, label="Line" if several else None)
         except UserFacingError as err:
@@ -292,7 +293,10 @@ class WorkoutService:
         lines: Sequence[ExerciseLine],
         rpe: int | None,
         notes: str | None,
+        *,
+        units: WeightSystem | None = None,
     ) -> LoggedWorkout:
+        """Store the session; ``units``, when the caller already read them, saves reading them again."""
         now = self.clock()
         exercises: list[LoggedExercise] = []
         sets: list[SetRow] = []
@@ -334,7 +338,8 @@ class WorkoutService:
                 await listener(logged)
             except Exception:
                 log.exception("A workout-logged listener failed for session %s", stored.id)
-        settings = await self.members.get(user_id)
+        if units is None:
+            units = _units((await self.members.get(user_id)).units)
         return LoggedWorkout(
             session=logged,
             routine_name=routine_name,
@@ -343,7 +348,7 @@ class WorkoutService:
             rpe=rpe,
             notes=notes,
             records=tuple(records),
-            units=_units(settings.units),
+            units=units,
         )
 
     # -- reading ---------------------------------------------------------------------------------

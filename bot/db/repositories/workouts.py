@@ -113,7 +113,9 @@ class WorkoutRepo:
         """Store a session and all its sets in one transaction."""
         async with self.db.begin() as conn:
             result = await conn.execute(
-                insert(workout_sessions).values(
+                insert(workout_sessions)
+                .returning(*workout_sessions.c)
+                .values(
                     user_id=new.user_id,
                     guild_id=new.guild_id,
                     routine_id=new.routine_id,
@@ -125,7 +127,8 @@ class WorkoutRepo:
                     created_at=now,
                 )
             )
-            session_id = result.inserted_primary_key[0]  # type: ignore[index]
+            row = result.mappings().one()
+            session_id = row["id"]
             if new.sets:
                 rows = [
                     {
@@ -137,11 +140,6 @@ class WorkoutRepo:
                 ]
                 await conn.execute(insert(workout_sets), rows)
                 await self._raise_records(conn, new.user_id, new.sets)
-            row = (
-                (await conn.execute(select(workout_sessions).where(workout_sessions.c.id == session_id)))
-                .mappings()
-                .one()
-            )
         return _session(row)
 
     async def get(self, session_id: int) -> SessionRow | None:
