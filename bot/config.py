@@ -58,6 +58,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None
     dispatch_rate: float = 45.0
     retention_days: int | None = None
+    delivery_retention_days: int = 30
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", _normalise_database_url(self.database_url))
@@ -116,6 +117,12 @@ class Settings:
                 f"got {self.retention_days}."
             )
 
+        if self.delivery_retention_days < 1:
+            raise ConfigError(
+                "DELIVERY_RETENTION_DAYS must be a number of days (1 or more) to keep sent and missed "
+                f"deliveries, e.g. `30`; got {self.delivery_retention_days}."
+            )
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -157,7 +164,7 @@ def _parse_field(name: str, raw: str) -> object:
             ) from None
     if name == "shard_ids":
         return tuple(_parse_int(name, p) for p in raw.split(",") if p.strip())
-    if name in {"dev_guild_id", "shard_count", "retention_days"}:
+    if name in {"dev_guild_id", "shard_count", "retention_days", "delivery_retention_days"}:
         return _parse_int(name, raw)
     if name == "dispatch_rate":
         try:

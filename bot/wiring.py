@@ -43,6 +43,7 @@ from bot.services import challenges, checkins, notices, reminders, sessions
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
+from bot.services.housekeeping import DeliveryHousekeeping
 from bot.services.imports import ImportService
 from bot.services.intervals import TimerService
 from bot.services.notices import AdminNotices
@@ -91,6 +92,8 @@ class Services:
     readiness: ReadinessService = field(init=False)
     # -- group sessions (fields) --
     sessions: SessionService = field(init=False)
+    # -- housekeeping (fields) --
+    housekeeping: DeliveryHousekeeping = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -159,6 +162,13 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.readiness = ReadinessService(
         WorkoutRepo(db), CheckinRepo(db), clock, catalogue=services.routines.catalogue
     )
+    # -- housekeeping (build) --
+    services.housekeeping = DeliveryHousekeeping(
+        DeliveryRepo(db),
+        clock,
+        retention_days=settings.delivery_retention_days,
+        keep_kinds=(challenges.START_KIND, challenges.END_KIND),
+    )
     subscribe(services)
     return services
 
@@ -221,6 +231,8 @@ def periodic_jobs(services: Services) -> list[Job]:
         # last was sent) gets it back: at start-up, then hourly.
         Job("reminder-chain-check", services.reminders.ensure_scheduled),
         Job("reminder-chain-repair", services.reminders.ensure_scheduled, next_run=_hourly),
+        # Sent and missed deliveries older than the retention window.
+        Job("delivery-purge", services.housekeeping.purge, next_run=services.housekeeping.next_run),
     ]
     privacy = services.privacy
     if privacy.retention_days:

@@ -83,6 +83,9 @@ def checkin_view(delivery_id: int) -> discord.ui.View:
     view.add_item(
         discord.ui.Button(label="Stop check-ins", custom_id=ids.checkin("stop", delivery_id), row=ACTIONS_ROW)
     )
+    # Presses go to CheckinButton, the registered dynamic item; a stopped view is not kept by
+    # discord.py, so a DM costs no memory once it is sent.
+    view.stop()
     return view
 
 
@@ -93,6 +96,7 @@ def triage_view(delivery_id: int, label: str = "Something feels wrong") -> disco
             label=label, custom_id=ids.checkin("wrong", delivery_id), style=discord.ButtonStyle.danger
         )
     )
+    view.stop()  # dispatched by CheckinButton, like the check-in's own buttons
     return view
 
 

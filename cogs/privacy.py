@@ -37,6 +37,7 @@ def confirm_view(user_id: int, expires: int) -> discord.ui.View:
         )
     )
     view.add_item(discord.ui.Button(label="Cancel", custom_id=ids.privacy("cancel", user_id, expires)))
+    view.stop()  # dispatched by the registered dynamic item: nothing kept per message
     return view
 
 

@@ -47,6 +47,9 @@ def reminder_view(delivery_id: int, planned: tuple[int, str] | None) -> discord.
             label="Done", custom_id=ids.reminder("done", delivery_id), style=discord.ButtonStyle.primary
         )
     )
+    # Presses go to the registered dynamic items (ReminderButton, cogs.log's Log it); a stopped
+    # view is not kept by discord.py, so a DM costs no memory once it is sent.
+    view.stop()
     return view
 
 

@@ -2,12 +2,23 @@
 
 Owns the engine's lifetime and knows the dialect, so repositories can use the one
 portable upsert below instead of each writing its own.
+
+On SQLite, write transactions take turns deliberately: SQLite allows one writer at a
+time, and left to its busy handler, writers from the connection pool's threads poll
+for the lock with growing sleeps — under load some wait out the busy timeout and fail
+with ``database is locked`` after the command was half answered. Here ``begin()``
+queues for one in-process lock first, in arrival order, and holds it only for the
+transaction; reads (``connect()``) never wait for it (WAL lets them run beside the
+writer). Other processes on the same file still meet the busy timeout. PostgreSQL
+locks rows, so its transactions are not queued.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Table
@@ -16,10 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db.engine import create_engine, migrate
 
+#: Set while the current task holds the writer turn, so a transaction opened inside another
+#: one (same task) doesn't queue behind itself.
+_writing: ContextVar[bool] = ContextVar("repmate_db_writing", default=False)
+
 
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._writer: asyncio.Lock | None = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Database:
@@ -38,9 +54,18 @@ class Database:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
-        """A connection inside one transaction, committed on success."""
-        async with self.engine.begin() as conn:
-            yield conn
+        """A connection inside one transaction, committed on success (on SQLite, one at a time)."""
+        if self._writer is None or _writing.get():
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._writer:
+            turn = _writing.set(True)
+            try:
+                async with self.engine.begin() as conn:
+                    yield conn
+            finally:
+                _writing.reset(turn)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:

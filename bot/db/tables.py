@@ -133,6 +133,8 @@ from bot.db import (  # noqa: E402, F401
     tables_imports,
     tables_plans,
     tables_programs,
+    tables_records,
     tables_routines,
     tables_sessions,
+    tables_standings,
 )

@@ -19,6 +19,12 @@ record are tracked, because lifters improve in two ways:
   back-off sets don't repeat the top set's news. Bodyweight work is logged at 0 kg
   and gets rep records too.
 
+History is summarised by a :class:`RecordBook`: the best estimate and, per load, the
+most reps at it or heavier (only loads no heavier load matches on reps). That is all
+the comparison needs, so checking a session costs the same after ten years of
+logging as after one week; :func:`detect_records` over raw history and
+:func:`detect_records_against` over a book give the same answers.
+
 A record must be strictly better than all history. The first session of an exercise
 has nothing to beat, so calling everything in it a record would be noise; instead it
 yields a single ``FIRST_LOGGED`` entry describing the baseline it sets. Sets with no
@@ -39,11 +45,13 @@ __all__ = [
     "EPLEY_MAX_REPS",
     "LOAD_RESOLUTION_KG",
     "PersonalRecord",
+    "RecordBook",
     "RecordKind",
     "SetRecord",
     "best_estimated_1rm",
     "best_reps_at",
     "detect_records",
+    "detect_records_against",
     "estimated_1rm",
 ]
 
@@ -131,6 +139,52 @@ def best_reps_at(sets: Iterable[SetRecord], load_kg: float) -> int | None:
     return max(reps, default=None)
 
 
+@dataclass(frozen=True)
+class RecordBook:
+    """What one exercise's history holds that a new session could beat.
+
+    ``best_1rm`` is the highest estimated 1RM (``None``: nothing estimable yet).
+    ``reps_front`` holds ``(load_kg, reps)`` pairs, heaviest first, each with more
+    reps than every heavier load: the most reps at a load or heavier is the last
+    pair at least that heavy, and no other pair can ever change an answer. Empty
+    when no set was ever completed. Its size is bounded by the loads, not the sets.
+    """
+
+    best_1rm: float | None = None
+    reps_front: tuple[tuple[float, int], ...] = ()
+
+    @classmethod
+    def of(cls, sets: Iterable[SetRecord]) -> RecordBook:
+        """The book of a history given as sets."""
+        return cls().with_sets(sets)
+
+    @property
+    def empty(self) -> bool:
+        """No completed set so far: the next session sets a baseline."""
+        return not self.reps_front
+
+    def with_sets(self, sets: Iterable[SetRecord]) -> RecordBook:
+        """The book once ``sets`` are history too."""
+        done = [s for s in sets if s.reps >= 1]
+        if not done:
+            return self
+        estimate = best_estimated_1rm(done)
+        best = self.best_1rm
+        if estimate is not None and (best is None or estimate > best):
+            best = estimate
+        most: dict[float, int] = dict(self.reps_front)
+        for s in done:
+            load = _load(s.weight_kg)
+            if s.reps > most.get(load, 0):
+                most[load] = s.reps
+        return RecordBook(best, _front(most))
+
+    def reps_at(self, load_kg: float) -> int | None:
+        """Most reps done at ``load_kg`` or heavier; ``None`` if never that heavy."""
+        floor = _load(load_kg)
+        return max((reps for load, reps in self.reps_front if load >= floor), default=None)
+
+
 def detect_records(
     exercise: str, history: Iterable[SetRecord], new: Iterable[SetRecord]
 ) -> list[PersonalRecord]:
@@ -141,11 +195,15 @@ def detect_records(
     heaviest load down; a single ``FIRST_LOGGED`` entry when there is no history;
     an empty list when nothing improved or no set was completed.
     """
-    past = [s for s in history if s.reps >= 1]
+    return detect_records_against(exercise, RecordBook.of(history), new)
+
+
+def detect_records_against(exercise: str, book: RecordBook, new: Iterable[SetRecord]) -> list[PersonalRecord]:
+    """:func:`detect_records` with the history already summarised as a :class:`RecordBook`."""
     fresh = [s for s in new if s.reps >= 1]
     if not fresh:
         return []
-    if not past:
+    if book.empty:
         baseline = max(fresh, key=_baseline_rank)
         return [
             PersonalRecord(
@@ -162,7 +220,7 @@ def detect_records(
     if estimated:
         # max() keeps the first of equal estimates: the set that got there first.
         best_estimate, best_set = max(estimated, key=lambda pair: pair[0])
-        previous_estimate = best_estimated_1rm(past)
+        previous_estimate = book.best_1rm
         if previous_estimate is None or best_estimate > previous_estimate + E1RM_TOLERANCE_KG:
             records.append(
                 PersonalRecord(exercise, RecordKind.ESTIMATED_1RM, best_estimate, previous_estimate, best_set)
@@ -170,7 +228,7 @@ def detect_records(
 
     for candidate in _session_front(fresh):
         load = _load(candidate.weight_kg)
-        previous_reps = best_reps_at(past, load)
+        previous_reps = book.reps_at(load)
         if previous_reps is None or candidate.reps > previous_reps:
             records.append(
                 PersonalRecord(
@@ -187,6 +245,17 @@ def detect_records(
 
 def _load(weight_kg: float) -> float:
     return round_to_step(weight_kg, LOAD_RESOLUTION_KG)
+
+
+def _front(most: dict[float, int]) -> tuple[tuple[float, int], ...]:
+    """The ``(load, reps)`` pairs no heavier load matches on reps, heaviest first."""
+    front: list[tuple[float, int]] = []
+    most_reps_heavier = 0
+    for load in sorted(most, reverse=True):
+        if most[load] > most_reps_heavier:
+            front.append((load, most[load]))
+            most_reps_heavier = most[load]
+    return tuple(front)
 
 
 def _baseline_rank(s: SetRecord) -> tuple[float, float, int]:

@@ -4,6 +4,9 @@ Rendering uses matplotlib's Agg backend through the object-oriented API (a
 ``Figure`` with its own Agg canvas) and never pyplot: pyplot keeps global state that
 is not safe across threads, and charts are drawn in a worker thread
 (:func:`weekly_volume_png`) so a slow render never blocks the event loop.
+
+matplotlib (and numpy under it) is imported on the first chart, not with this module:
+it is most of a second of start-up that a bot which has not drawn a chart yet doesn't need.
 """
 
 from __future__ import annotations
@@ -13,16 +16,12 @@ import io
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.domain.units import WeightSystem, kg_to_lb
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Discord shows an embed's image at most 400 px wide: this draws it at 2.5 times that, so
 #: it stays sharp on dense screens, with fonts sized for the shrink (11 pt here ≈ 12 px shown).
@@ -64,6 +63,13 @@ def _shown_weeks(weeks: Sequence[tuple[date, float]]) -> Sequence[tuple[date, fl
 
 def weekly_volume_figure(weeks: Sequence[tuple[date, float]], units: WeightSystem, title: str) -> Figure:
     """Bars of weekly volume (kg in, shown in ``units``), drawn for Discord's dark theme."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=EMBED_BACKGROUND)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(facecolor=EMBED_BACKGROUND)

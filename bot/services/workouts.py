@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db.repositories.workouts import ExerciseTally, NewSession, SessionRow, SetRow, WorkoutRepo
 from bot.domain.exercises import Catalogue, default_catalogue, normalise_name
-from bot.domain.records import PersonalRecord, RecordKind, SetRecord, detect_records
+from bot.domain.records import PersonalRecord, RecordKind, SetRecord, detect_records_against
 from bot.domain.routines import (
     Bodyweight,
     ExerciseLine,
@@ -231,8 +231,9 @@ class WorkoutService:
             chosen = await self.routines.get_own(user_id, routine)
             return await self._store(user_id, guild_id, chosen.id, chosen.name, chosen.lines, rpe, notes)
         assert exercises is not None
-        lines = await self._parse_ad_hoc(user_id, exercises)
-        return await self._store(user_id, guild_id, None, None, lines, rpe, notes)
+        units = _units((await self.members.get(user_id)).units)
+        lines = self._parse_ad_hoc(exercises, units)
+        return await self._store(user_id, guild_id, None, None, lines, rpe, notes, units=units)
 
     async def log_routine(
         self,
@@ -284,7 +285,8 @@ class WorkoutService:
             )
         return rpe, clean or None
 
-    async def _parse_ad_hoc(self, user_id: int, text: str) -> tuple[ExerciseLine, ...]:
+    @staticmethod
+    def _parse_ad_hoc(text: str, unit: WeightSystem) -> tuple[ExerciseLine, ...]:
         """Exercises split with ``|``; a load without a unit is in the member's units.
 
         A problem is numbered by line only when there are several exercises (line 2 is
@@ -292,7 +294,6 @@ class WorkoutService:
         """
         parts = _AD_HOC_SPLIT_RE.split(text)
         several = len(parts) > 1
-        unit = _units((await self.members.get(user_id)).units)
         try:
             return parse_notation("\n".join(parts), unit, label="Line" if several else None)
         except UserFacingError as err:
@@ -311,7 +312,10 @@ class WorkoutService:
         lines: Sequence[ExerciseLine],
         rpe: int | None,
         notes: str | None,
+        *,
+        units: WeightSystem | None = None,
     ) -> LoggedWorkout:
+        """Store the session; ``units``, when the caller already read them, saves reading them again."""
         now = self.clock()
         exercises: list[LoggedExercise] = []
         sets: list[SetRow] = []
@@ -322,7 +326,7 @@ class WorkoutService:
             sets += planned_sets(line, position, name, key)
         total = sum(e.volume_kg or 0.0 for e in exercises)
 
-        history = await self.repo.history_sets(user_id, {s.exercise_key for s in sets})
+        books = await self.repo.record_books(user_id, {s.exercise_key for s in sets})
         records: list[PersonalRecord] = []
         names = {e.exercise_key: e.name for e in exercises}
         for key in dict.fromkeys(e.exercise_key for e in exercises):
@@ -331,8 +335,7 @@ class WorkoutService:
                 for s in sets
                 if s.exercise_key == key and s.reps is not None and s.weight_kg is not None
             ]
-            past = [SetRecord(w, r) for w, r in history.get(key, [])]
-            records += detect_records(names[key], past, fresh)
+            records += detect_records_against(names[key], books[key], fresh)
 
         stored = await self.repo.add(
             NewSession(
@@ -354,7 +357,8 @@ class WorkoutService:
                 await listener(logged)
             except Exception:
                 log.exception("A workout-logged listener failed for session %s", stored.id)
-        settings = await self.members.get(user_id)
+        if units is None:
+            units = _units((await self.members.get(user_id)).units)
         return LoggedWorkout(
             session=logged,
             routine_name=routine_name,
@@ -363,7 +367,7 @@ class WorkoutService:
             rpe=rpe,
             notes=notes,
             records=tuple(records),
-            units=_units(settings.units),
+            units=units,
         )
 
     # -- reading ---------------------------------------------------------------------------------

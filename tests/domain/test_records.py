@@ -9,13 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.records import (
+    E1RM_TOLERANCE_KG,
     EPLEY_MAX_REPS,
+    LOAD_RESOLUTION_KG,
     PersonalRecord,
+    RecordBook,
     RecordKind,
     SetRecord,
+    _session_front,
     best_estimated_1rm,
     best_reps_at,
     detect_records,
+    detect_records_against,
     estimated_1rm,
 )
 from bot.domain.units import (
@@ -276,6 +281,69 @@ def test_a_session_better_than_before_gets_some_record(
     ]
     if undominated and any(h.reps >= 1 for h in history):
         assert detect_records("Squat", history, new)
+
+
+def _records_from_raw_history(
+    exercise: str, history: list[SetRecord], new: list[SetRecord]
+) -> list[PersonalRecord]:
+    """The comparison as first written, against every past set: the book must agree with it."""
+    past = [s for s in history if s.reps >= 1]
+    fresh = [s for s in new if s.reps >= 1]
+    if not fresh or not past:
+        return detect_records(exercise, past, fresh)
+    records: list[PersonalRecord] = []
+    estimated = [(e, s) for s in fresh if (e := estimated_1rm(s.weight_kg, s.reps)) is not None]
+    if estimated:
+        best_estimate, best_set = max(estimated, key=lambda pair: pair[0])
+        previous = best_estimated_1rm(past)
+        if previous is None or best_estimate > previous + E1RM_TOLERANCE_KG:
+            records.append(
+                PersonalRecord(exercise, RecordKind.ESTIMATED_1RM, best_estimate, previous, best_set)
+            )
+    for candidate in _session_front(fresh):
+        load = round_to_step(candidate.weight_kg, LOAD_RESOLUTION_KG)
+        previous_reps = best_reps_at(past, load)
+        if previous_reps is None or candidate.reps > previous_reps:
+            records.append(
+                PersonalRecord(
+                    exercise, RecordKind.REPS_AT_LOAD, candidate.reps, previous_reps, candidate, load
+                )
+            )
+    return records
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SET_RECORDS), st.lists(SET_RECORDS))
+def test_a_record_book_gives_the_answers_the_raw_history_gives(
+    history: list[SetRecord], new: list[SetRecord]
+) -> None:
+    book = RecordBook.of(history)
+    assert detect_records_against("Squat", book, new) == _records_from_raw_history("Squat", history, new)
+    assert book.best_1rm == best_estimated_1rm(history)
+    for s in new:
+        assert book.reps_at(s.weight_kg) == best_reps_at(history, s.weight_kg)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(SET_RECORDS, max_size=8), max_size=6))
+def test_a_book_kept_session_by_session_is_the_book_of_the_whole_history(
+    sessions: list[list[SetRecord]],
+) -> None:
+    book = RecordBook()
+    for session in sessions:
+        book = book.with_sets(session)
+    assert book == RecordBook.of(s for session in sessions for s in session)
+    loads = [load for load, _ in book.reps_front]
+    reps = [r for _, r in book.reps_front]
+    assert loads == sorted(set(loads), reverse=True) and reps == sorted(set(reps))
+
+
+def test_a_book_holds_loads_not_sets() -> None:
+    """Ten years of the same three working weights leave three entries, not thousands of sets."""
+    years = [SetRecord(w, r) for _ in range(10 * 150) for w, r in ((100, 5), (110, 3), (120, 1))]
+    book = RecordBook.of(years)
+    assert book.reps_front == ((120.0, 1), (110.0, 3), (100.0, 5))
+    assert book.best_1rm == pytest.approx(121.0)  # Epley: 110 kg × 3 beats a 120 kg single
 
 
 # --- units -------------------------------------------------------------------------

@@ -159,6 +159,34 @@ async def test_listeners_hear_logs_and_undos_and_a_failing_one_changes_nothing(
     assert await world.workouts.get_session(logged.session.session_id) is None
 
 
+async def test_undoing_a_record_setting_workout_puts_the_old_records_back(world: World) -> None:
+    await world.workouts.log(ALICE, None, exercises="Back Squat 3x5 @ 100kg | Bench Press 1x5 @ 80kg")
+    world.clock.now += timedelta(days=2)
+    await world.workouts.log(ALICE, None, exercises="Back Squat 1x5 @ 105kg")
+    world.clock.now += timedelta(days=2)
+    heavy = "Back Squat 1x3 @ 130kg | Bench Press 1x6 @ 80kg"
+    record = await world.workouts.log(ALICE, None, exercises=heavy)
+    assert [r.kind for r in record.new_records] == [RecordKind.ESTIMATED_1RM, RecordKind.REPS_AT_LOAD] * 2
+    await world.workouts.undo(ALICE)
+
+    # The 130 kg triple is gone: 120 kg × 3 and 80 kg × 6 are records again, against 105 kg × 5.
+    again = await world.workouts.log(ALICE, None, exercises="Back Squat 1x3 @ 120kg | Bench Press 1x6 @ 80kg")
+    squat, bench = again.new_records[:2], again.new_records[2:]
+    assert [r.kind for r in squat] == [RecordKind.ESTIMATED_1RM, RecordKind.REPS_AT_LOAD]
+    assert squat[0].previous == pytest.approx(105 * (1 + 5 / 30))
+    assert squat[1].value == 3 and squat[1].previous is None
+    assert [(r.kind, r.previous) for r in bench] == [
+        (RecordKind.ESTIMATED_1RM, pytest.approx(80 * (1 + 5 / 30))),
+        (RecordKind.REPS_AT_LOAD, 5),
+    ]
+    # Undoing the only session of an exercise leaves nothing to beat: the next one is a baseline.
+    world.clock.now += timedelta(days=1)
+    await world.workouts.log(ALICE, None, exercises="Deadlift 1x5 @ 140kg")
+    await world.workouts.undo(ALICE)
+    light = await world.workouts.log(ALICE, None, exercises="Deadlift 1x1 @ 60kg")
+    assert [r.kind for r in light.records] == [RecordKind.FIRST_LOGGED]
+
+
 async def test_undo_only_the_last_and_only_within_24_hours(world: World) -> None:
     with pytest.raises(NotFound):
         await world.workouts.undo(ALICE)

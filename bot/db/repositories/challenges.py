@@ -19,6 +19,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from bot.db.database import Database
 from bot.db.tables_challenges import challenge_entries, challenge_participants, challenges
+from bot.db.tables_standings import challenge_scores, challenge_tallies
 
 #: How a member's entries become their score: best-highest, best-lowest (times) or a total.
 Aggregate = Literal["max", "min", "sum"]
@@ -93,9 +94,8 @@ class Board:
 
 
 _COUNT = (
-    select(func.count())
-    .select_from(_participants)
-    .where(_participants.c.challenge_id == challenges.c.id)
+    select(func.coalesce(func.max(challenge_tallies.c.participants), 0))
+    .where(challenge_tallies.c.challenge_id == challenges.c.id)
     .correlate(challenges)
     .scalar_subquery()
     .label("participant_count")
@@ -421,7 +421,9 @@ class ChallengeRepo:
         """The best ``limit`` standings (ties share a RANK()), ``user_id``'s own, and the counts.
 
         Equal scores are listed in the order they were reached. A member's own rank is
-        one more than the number of members strictly ahead: an index range count.
+        one more than the number of members strictly ahead, summed over the distinct
+        scores ahead (``challenge_scores``); the counts come from ``challenge_tallies``.
+        Neither reads the participants, so the cost does not grow with them.
         """
         p = _participants
         ranked = p.c.challenge_id == challenge_id
@@ -440,13 +442,14 @@ class ChallengeRepo:
             best.c.entry_count,
             func.rank().over(order_by=best.c.sort_key).label("rank"),
         ).order_by(best.c.sort_key, best.c.score_at, best.c.user_id)
-        counts_query = select(func.count(), func.count(p.c.sort_key)).where(ranked)
+        tally = challenge_tallies.c
+        counts_query = select(tally.participants, tally.ranked).where(tally.challenge_id == challenge_id)
         async with self.db.connect() as conn:
             top = [
                 Standing(rank=r["rank"], user_id=r["user_id"], score=r["score"], entry_count=r["entry_count"])
                 for r in (await conn.execute(top_query)).mappings()
             ]
-            participants, with_scores = (await conn.execute(counts_query)).one()
+            participants, with_scores = (await conn.execute(counts_query)).first() or (0, 0)
             me: Standing | None = next((s for s in top if s.user_id == user_id), None)
             if me is None and user_id is not None:
                 mine = (
@@ -455,11 +458,16 @@ class ChallengeRepo:
                     )
                 ).first()
                 if mine is not None and mine.sort_key is not None:
+                    scores = challenge_scores.c
                     ahead = (
-                        await conn.execute(select(func.count()).where(ranked, p.c.sort_key < mine.sort_key))
+                        await conn.execute(
+                            select(func.coalesce(func.sum(scores.participants), 0)).where(
+                                scores.challenge_id == challenge_id, scores.sort_key < mine.sort_key
+                            )
+                        )
                     ).scalar_one()
                     me = Standing(
-                        rank=ahead + 1, user_id=user_id, score=mine.score, entry_count=mine.entry_count
+                        rank=int(ahead) + 1, user_id=user_id, score=mine.score, entry_count=mine.entry_count
                     )
         return Board(top=tuple(top), me=me, ranked=with_scores, participants=participants)
 

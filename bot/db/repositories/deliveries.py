@@ -395,3 +395,32 @@ class DeliveryRepo:
             query = query.where(deliveries.c.kind == kind)
         async with self.db.connect() as conn:
             return {r[0]: r[1] for r in await conn.execute(query)}
+
+    async def purge_settled(
+        self,
+        before: datetime,
+        *,
+        statuses: Sequence[str] = (SENT, MISSED),
+        keep_kinds: Iterable[str] = (),
+        batch: int = 2000,
+    ) -> int:
+        """Delete deliveries settled (``statuses``) before ``before``, with their failure notes.
+
+        In batches of ``batch`` rows, one short transaction each, so the dispatcher's writes
+        are never held up behind one long delete. ``keep_kinds`` are never purged. Returns
+        how many were deleted.
+        """
+        d = deliveries.c
+        stale = select(d.id).where(d.status.in_(list(statuses)), d.updated_at < before)
+        kept = list(keep_kinds)
+        if kept:
+            stale = stale.where(d.kind.not_in(kept))
+        removed = 0
+        while True:
+            async with self.db.begin() as conn:
+                result = await conn.execute(
+                    deliveries.delete().where(d.id.in_(stale.limit(batch).scalar_subquery()))
+                )
+            removed += result.rowcount or 0
+            if (result.rowcount or 0) < batch:
+                return removed

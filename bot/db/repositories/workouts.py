@@ -1,4 +1,10 @@
-"""Queries on logged workouts: sessions and their sets."""
+"""Queries on logged workouts: sessions, their sets, and the personal records they hold.
+
+``personal_records`` (see :mod:`bot.db.tables_records`) is kept in the same
+transaction as the sets it is derived from: a log raises it (a greatest-value upsert,
+so two logs at once cannot lower each other's records), an undo rebuilds the removed
+session's exercises from the sets that are left.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, exists, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.database import Database
+from bot.db.tables_records import personal_records
 from bot.db.tables_routines import workout_sessions, workout_sets
+from bot.domain.records import RecordBook, SetRecord
+
+E1RM, REPS = "e1rm", "reps"
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,18 @@ def _session(row: Any) -> SessionRow:
 _SET_FIELDS = tuple(SetRow.__dataclass_fields__)
 
 
+def _record_rows(user_id: int, key: str, book: RecordBook) -> list[dict[str, Any]]:
+    rows = [
+        {"user_id": user_id, "exercise_key": key, "metric": REPS, "load_kg": load, "value": float(reps)}
+        for load, reps in book.reps_front
+    ]
+    if book.best_1rm is not None:
+        rows.append(
+            {"user_id": user_id, "exercise_key": key, "metric": E1RM, "load_kg": 0.0, "value": book.best_1rm}
+        )
+    return rows
+
+
 class WorkoutRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -103,7 +127,9 @@ class WorkoutRepo:
         """Store a session and all its sets in one transaction."""
         async with self.db.begin() as conn:
             result = await conn.execute(
-                insert(workout_sessions).values(
+                insert(workout_sessions)
+                .returning(*workout_sessions.c)
+                .values(
                     user_id=new.user_id,
                     guild_id=new.guild_id,
                     routine_id=new.routine_id,
@@ -115,7 +141,8 @@ class WorkoutRepo:
                     created_at=now,
                 )
             )
-            session_id = result.inserted_primary_key[0]  # type: ignore[index]
+            row = result.mappings().one()
+            session_id = row["id"]
             if new.sets:
                 rows = [
                     {
@@ -126,11 +153,7 @@ class WorkoutRepo:
                     for s in new.sets
                 ]
                 await conn.execute(insert(workout_sets), rows)
-            row = (
-                (await conn.execute(select(workout_sessions).where(workout_sessions.c.id == session_id)))
-                .mappings()
-                .one()
-            )
+                await self._raise_records(conn, new.user_id, new.sets)
         return _session(row)
 
     async def get(self, session_id: int) -> SessionRow | None:
@@ -182,34 +205,111 @@ class WorkoutRepo:
         return _session(row) if row is not None else None
 
     async def delete(self, session_id: int, user_id: int) -> bool:
+        """Remove a session and its sets; the records of its exercises are rebuilt from the rest."""
         async with self.db.begin() as conn:
+            keys = sorted(
+                (
+                    await conn.execute(
+                        select(workout_sets.c.exercise_key)
+                        .where(workout_sets.c.session_id == session_id, workout_sets.c.user_id == user_id)
+                        .distinct()
+                    )
+                ).scalars()
+            )
             result = await conn.execute(
                 delete(workout_sessions).where(
                     workout_sessions.c.id == session_id, workout_sessions.c.user_id == user_id
                 )
             )
+            if result.rowcount and keys:
+                await self._rebuild_records(conn, user_id, keys)
         return bool(result.rowcount)
 
-    async def history_sets(
-        self, user_id: int, exercise_keys: Iterable[str]
-    ) -> dict[str, list[tuple[float, int]]]:
-        """Every earlier completed, loaded-or-bodyweight set per exercise: (weight_kg, reps)."""
+    async def record_books(self, user_id: int, exercise_keys: Iterable[str]) -> dict[str, RecordBook]:
+        """What the member's history of each exercise holds to beat (an empty book: never logged)."""
         keys = sorted(set(exercise_keys))
-        found: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        books = {key: RecordBook() for key in keys}
         if not keys:
-            return found
+            return books
+        best: dict[str, float] = {}
+        fronts: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        r = personal_records.c
         async with self.db.connect() as conn:
             rows = await conn.execute(
-                select(workout_sets.c.exercise_key, workout_sets.c.weight_kg, workout_sets.c.reps).where(
-                    workout_sets.c.user_id == user_id,
-                    workout_sets.c.exercise_key.in_(keys),
-                    workout_sets.c.reps.is_not(None),
-                    workout_sets.c.weight_kg.is_not(None),
-                )
+                select(r.exercise_key, r.metric, r.load_kg, r.value)
+                .where(r.user_id == user_id, r.exercise_key.in_(keys))
+                .order_by(r.exercise_key, r.metric, r.load_kg.desc())
             )
-            for key, weight, reps in rows:
-                found[key].append((float(weight), int(reps)))
-        return found
+            for key, metric, load, value in rows:
+                if metric == E1RM:
+                    best[key] = float(value)
+                else:
+                    fronts[key].append((float(load), int(value)))
+        for key in keys:
+            books[key] = RecordBook(best.get(key), tuple(fronts[key]))
+        return books
+
+    async def _raise_records(self, conn: AsyncConnection, user_id: int, sets: Sequence[SetRow]) -> None:
+        """Fold a new session's sets into the member's records: a value only ever rises here."""
+        done: dict[str, list[SetRecord]] = defaultdict(list)
+        for s in sets:
+            if s.reps is not None and s.reps >= 1 and s.weight_kg is not None:
+                done[s.exercise_key].append(SetRecord(s.weight_kg, s.reps))
+        rows = [
+            row for key, session in done.items() for row in _record_rows(user_id, key, RecordBook.of(session))
+        ]
+        if not rows:
+            return
+        module = postgresql if self.db.is_postgres else sqlite
+        stmt = module.insert(personal_records).values(rows)
+        stored = personal_records.c.value
+        await conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=list(personal_records.primary_key.columns.keys()),
+                set_={"value": case((stmt.excluded.value > stored, stmt.excluded.value), else_=stored)},
+            )
+        )
+        # A rep count at a load is redundant once a heavier load has as many reps.
+        r = personal_records.c
+        heavier = personal_records.alias("heavier")
+        await conn.execute(
+            delete(personal_records).where(
+                r.user_id == user_id,
+                r.exercise_key.in_(sorted(done)),
+                r.metric == REPS,
+                exists().where(
+                    and_(
+                        heavier.c.user_id == r.user_id,
+                        heavier.c.exercise_key == r.exercise_key,
+                        heavier.c.metric == REPS,
+                        heavier.c.load_kg > r.load_kg,
+                        heavier.c.value >= r.value,
+                    )
+                ),
+            )
+        )
+
+    async def _rebuild_records(self, conn: AsyncConnection, user_id: int, keys: Sequence[str]) -> None:
+        """The records of ``keys`` recomputed from the member's remaining sets."""
+        s = workout_sets.c
+        rows = await conn.execute(
+            select(s.exercise_key, s.weight_kg, s.reps)
+            .where(s.user_id == user_id, s.exercise_key.in_(keys), s.reps >= 1, s.weight_kg.is_not(None))
+            .distinct()
+        )
+        done: dict[str, list[SetRecord]] = defaultdict(list)
+        for key, weight, reps in rows:
+            done[key].append(SetRecord(float(weight), int(reps)))
+        await conn.execute(
+            delete(personal_records).where(
+                personal_records.c.user_id == user_id, personal_records.c.exercise_key.in_(keys)
+            )
+        )
+        fresh = [
+            row for key, history in done.items() for row in _record_rows(user_id, key, RecordBook.of(history))
+        ]
+        if fresh:
+            await conn.execute(insert(personal_records), fresh)
 
     async def sessions_since(
         self, user_id: int, since: datetime, *, limit: int | None = None
