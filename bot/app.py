@@ -50,6 +50,7 @@ EXTENSIONS = (
     "cogs.plan",
     "cogs.intervals",
     "cogs.challenges",
+    "cogs.streaks",
 )
 
 

@@ -27,6 +27,7 @@ from bot.db.repositories.plans import PlanRepo
 from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.state import StateRepo
+from bot.db.repositories.streaks import StreakRepo
 from bot.db.repositories.timers import TimerRepo
 from bot.db.repositories.workouts import WorkoutRepo
 from bot.runtime import Runtime
@@ -45,6 +46,7 @@ from bot.services.privacy import PrivacyService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
+from bot.services.streaks import StreakService
 from bot.services.workouts import WorkoutService
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,8 @@ class Services:
     exercises: ExerciseLibrary = field(init=False)
     plans: PlanService = field(init=False)
     privacy: PrivacyService = field(init=False)
+    # -- streaks, recaps and milestones (fields) --
+    streaks: StreakService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -106,6 +110,8 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ChallengeRepo(db), services.guilds, services.members, services.deliveries, clock
     )
     services.intervals = TimerService(TimerRepo(db), clock)
+    # -- streaks, recaps and milestones (build) --
+    services.streaks = StreakService(StreakRepo(db), services.members, services.plans, clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -117,6 +123,9 @@ def subscribe(services: Services) -> None:
     services.workouts.on_logged.append(services.checkins.on_workout_logged)
     services.workouts.on_removed.append(services.checkins.on_workout_removed)
     services.members.on_zone_changed.append(services.reminders.reschedule)
+    # -- streaks, recaps and milestones (subscriptions) --
+    services.workouts.on_logged.append(services.streaks.on_workout_logged)
+    services.workouts.on_removed.append(services.streaks.on_workout_removed)
 
 
 def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:

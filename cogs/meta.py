@@ -43,8 +43,9 @@ TOPICS: dict[str, Topic] = {
     "routines": Topic(
         "Routines and workout log",
         "Write routines in plain text (`Back Squat 3x5 @ 100kg rest 3m`), share them with the server, "
-        "and log what you trained to track personal records and weekly volume.",
-        ("routine", "log", "exercise", "plan"),
+        "and log what you trained to track personal records and weekly volume. `/streak` counts the "
+        "weeks you meet your weekly target and, with a plan, your training days, on your own local days.",
+        ("routine", "log", "exercise", "plan", "streak"),
     ),
     "checkins": Topic(
         "Check-ins and reminders",

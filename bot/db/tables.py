@@ -127,4 +127,10 @@ pacer_state = Table(
 
 # Feature tables live beside this module and register on the same metadata; importing
 # them here makes ``metadata`` (re-exported) complete for whoever imports this module.
-from bot.db import tables_challenges, tables_checkins, tables_plans, tables_routines  # noqa: E402, F401
+from bot.db import (  # noqa: E402, F401
+    tables_challenges,
+    tables_checkins,
+    tables_plans,
+    tables_routines,
+    tables_streaks,
+)
