@@ -36,13 +36,14 @@ from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, reminders
+from bot.services import challenges, checkins, recaps, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
+from bot.services.recaps import RecapService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
@@ -75,6 +76,7 @@ class Services:
     privacy: PrivacyService = field(init=False)
     # -- streaks, recaps and milestones (fields) --
     streaks: StreakService = field(init=False)
+    recaps: RecapService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -111,7 +113,11 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     )
     services.intervals = TimerService(TimerRepo(db), clock)
     # -- streaks, recaps and milestones (build) --
-    services.streaks = StreakService(StreakRepo(db), services.members, services.plans, clock)
+    streak_repo = StreakRepo(db)
+    services.streaks = StreakService(streak_repo, services.members, services.plans, clock)
+    services.recaps = RecapService(
+        streak_repo, services.streaks, services.challenges, services.deliveries, clock
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -136,6 +142,8 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         checkins.KIND: Lifecycle(is_stale=services.checkins.is_stale),
         challenges.START_KIND: Lifecycle(settled=services.challenges.announcement_settled),
         challenges.END_KIND: Lifecycle(settled=services.challenges.results_settled),
+        # -- streaks, recaps and milestones (lifecycles) --
+        recaps.KIND: Lifecycle(is_stale=services.recaps.is_stale, settled=services.recaps.settled),
     }
 
 
@@ -144,6 +152,8 @@ def periodic_jobs(services: Services) -> list[Job]:
     jobs = [
         # A challenge created just before a crash may lack its announcements: schedule them.
         Job("challenge-deliveries-check", services.challenges.ensure_scheduled),
+        # -- streaks, recaps and milestones (jobs) --
+        Job("recap-deliveries-check", services.recaps.ensure_scheduled),
     ]
     privacy = services.privacy
     if privacy.retention_days:

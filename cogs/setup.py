@@ -7,9 +7,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RepmateBot
+from bot.domain import localtime
 from bot.errors import UserFacingError
+from bot.services.recaps import DAY_KEYS, DAY_NAMES
 from bot.services.settings import DEFAULT_EMERGENCY_TEXT, GuildConfig
-from bot.ui import COLOUR, missing_post_permissions, reply
+from bot.ui import COLOUR, discord_time, missing_post_permissions, reply
 
 
 def check_can_post(channel: discord.abc.GuildChannel, me: discord.Member, purpose: str) -> None:
@@ -129,6 +131,58 @@ class SetupCog(commands.GroupCog, group_name="setup", group_description="Configu
         await interaction.response.defer(ephemeral=True)
         config = await self.guilds.set_emergency_number(interaction.guild.id, number)
         await reply(interaction, "Emergency number saved.", embed=render_config(config))
+
+    # -- streaks, recaps and milestones --
+
+    @app_commands.command(name="timezone", description="The server's time zone, for the weekly recap")
+    @app_commands.describe(zone="The server's zone, e.g. Europe/London or America/Chicago")
+    async def timezone(self, interaction: discord.Interaction[RepmateBot], zone: str) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True)
+        config = await self.bot.services.recaps.set_timezone(interaction.guild.id, zone)
+        note = f"The server's time zone is **{config.timezone}**."
+        if config.scheduled:
+            due = await self.bot.services.recaps.next_due(config)
+            if due is not None:
+                note += f" The next weekly recap is {discord_time(due, 'F')}."
+        await reply(interaction, note)
+
+    @timezone.autocomplete("zone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[RepmateBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = localtime.zone_suggestions(current, limit=25, now=self.bot.clock.now())
+        return [app_commands.Choice(name=z, value=z) for z in names]
+
+    @app_commands.command(name="recap", description="Post a weekly recap of the server's training")
+    @app_commands.describe(
+        channel="Where the recap is posted",
+        day="The day it is posted; it covers the seven days before",
+        time="The time, as HH:MM on the 24-hour clock, in the server's time zone (e.g. 09:00)",
+    )
+    @app_commands.choices(
+        day=[app_commands.Choice(name=name, value=key) for key, name in zip(DAY_KEYS, DAY_NAMES, strict=True)]
+    )
+    async def recap(
+        self,
+        interaction: discord.Interaction[RepmateBot],
+        channel: discord.TextChannel,
+        day: app_commands.Choice[str],
+        time: str,
+    ) -> None:
+        assert interaction.guild is not None
+        check_can_post(channel, interaction.guild.me, "the weekly recap")
+        await interaction.response.defer(ephemeral=True)
+        config, due = await self.bot.services.recaps.set_recap(
+            interaction.guild.id, channel.id, day.value, time
+        )
+        await reply(
+            interaction,
+            f"The weekly recap goes to {channel.mention} every **{day.name}** at **{time.strip()}** "
+            f"({config.timezone}). The first one is {discord_time(due, 'F')}. It names members without "
+            "pinging them, leaves out anyone who turned `/settings recap-mentions` off, and skips a week "
+            "with no sessions.",
+        )
 
     @app_commands.command(name="show", description="Show this server's Repmate configuration")
     async def show(self, interaction: discord.Interaction[RepmateBot]) -> None:

@@ -15,9 +15,13 @@ from discord.ext import commands
 from bot.app import RepmateBot
 from bot.domain.streaks import MAX_FREEZES, WEEKS_PER_FREEZE
 from bot.domain.text import plural
+from bot.domain.units import format_weight
+from bot.runtime.kinds import Delivery, Outgoing
+from bot.services import recaps
+from bot.services.recaps import Recap
 from bot.services.streak_chart import calendar_png
 from bot.services.streaks import StreakReport
-from bot.ui import COLOUR, reply
+from bot.ui import COLOUR, Block, fit_embed, reply
 
 Interaction = discord.Interaction[RepmateBot]
 
@@ -70,6 +74,50 @@ def streak_embed(report: StreakReport, *, shared_by: str | None = None) -> disco
     return embed
 
 
+def recap_embed(recap: Recap, late: bool) -> discord.Embed:
+    """The weekly recap post: members are shown by mention, which names them without a ping
+    (deliveries go out with mentions off)."""
+    embed = discord.Embed(title=f"Weekly recap · {_day(recap.first)} – {_day(recap.last)}", colour=COLOUR)
+    summary = (
+        f"**{plural(recap.sessions, 'session')}** by **{plural(recap.members, 'member')}**"
+        f" · **{format_weight(recap.volume_kg, 'kg')}** lifted"
+        f" · **{plural(recap.records, 'personal record')}**"
+    )
+    if late:
+        summary = "This recap is late: the bot was offline when it was due.\n" + summary
+    embed.description = summary
+    parts: list[Block] = []
+    if recap.streaks:
+        parts.append(
+            Block(
+                "Longest weekly streaks",
+                [f"<@{uid}> — {plural(weeks, 'week')}" for uid, weeks in recap.streaks],
+            )
+        )
+    if recap.most_sessions:
+        parts.append(
+            Block(
+                "Most sessions",
+                [f"<@{uid}> — {plural(count, 'session')}" for uid, count in recap.most_sessions],
+            )
+        )
+    if recap.record_setters:
+        parts.append(
+            Block(
+                "Personal records",
+                [f"<@{uid}> — {plural(count, 'record')}" for uid, count in recap.record_setters],
+            )
+        )
+    for standing in recap.challenges:
+        lines = [f"{p.rank}. <@{p.user_id}> — {p.display}" for p in standing.top] or ["No results yet."]
+        name = discord.utils.escape_markdown(standing.name)[:200]
+        parts.append(Block(f"🏆 {name} ({plural(standing.participants, 'member')})", lines))
+    embed.set_footer(
+        text="Counted on each member's own local days. Leave the recap with /settings recap-mentions."
+    )
+    return fit_embed(embed, parts)
+
+
 class StreaksCog(commands.Cog):
     def __init__(self, bot: RepmateBot) -> None:
         self.bot = bot
@@ -90,6 +138,20 @@ class StreaksCog(commands.Cog):
             file=discord.File(io.BytesIO(png), filename=CALENDAR_FILE),
         )
 
+    async def render_recap(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        if delivery.guild_id is None:
+            return None
+        recap = await self.bot.services.recaps.build(delivery.guild_id, delivery.due_at)
+        if recap is None:
+            return None  # a week without sessions: nothing is posted
+        return Outgoing(embed=recap_embed(recap, late))
+
 
 async def setup(bot: RepmateBot) -> None:
-    await bot.add_cog(StreaksCog(bot))
+    cog = StreaksCog(bot)
+    await bot.add_cog(cog)
+    bot.runtime.renderers.add(recaps.KIND, cog.render_recap)
+
+
+async def teardown(bot: RepmateBot) -> None:
+    bot.runtime.renderers.remove(recaps.KIND)

@@ -10,7 +10,8 @@
   stood at their last log (one row per member). A streak only falls without new logs, so
   the recap finds the longest streaks from these and recomputes only the few it shows.
 * ``workout_days.records`` counts the personal records the session set, for the recap.
-* ``guild_recaps`` is a server's zone and its weekly recap post (channel, weekday, time).
+* ``guild_recaps`` is a server's zone and its weekly recap post (channel, weekday, time);
+  ``next_key`` names the recap delivery now scheduled, so a change replaces exactly it.
 * ``milestones`` are a server's milestone roles; ``problem`` records why a role could not
   be granted (deleted role, missing permission) so it is shown rather than retried forever.
 * ``milestone_grants`` records each role granted once per member, so a role an admin
@@ -56,6 +57,7 @@ workout_days = Table(
     Column("guild_id", BigInteger),
     Column("records", Integer, nullable=False, server_default="0"),
     Index("ix_workout_days_user_date", "user_id", "local_date"),
+    Index("ix_workout_days_guild_date", "guild_id", "local_date"),
     info={"member": "user_id"},
 )
 
@@ -95,6 +97,7 @@ guild_recaps = Table(
     Column("channel_id", BigInteger),
     Column("weekday", Integer),
     Column("minute", Integer),
+    Column("next_key", String(200)),
     Column("updated_at", UTCDateTime, nullable=False),
     info={"member": None},
 )

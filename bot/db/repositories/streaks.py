@@ -39,6 +39,7 @@ class RecapConfig:
     channel_id: int | None = None
     weekday: int | None = None
     minute: int | None = None
+    next_key: str | None = None
 
     @property
     def scheduled(self) -> bool:
@@ -195,24 +196,24 @@ class StreakRepo:
 
     # -- a server's week -------------------------------------------------------------------------
 
-    async def server_week(self, guild_id: int, start: datetime, end: datetime) -> list[MemberWeek]:
-        """Per member: sessions logged in the server with ``start <= performed_at < end``."""
+    async def server_week(self, guild_id: int, first: date, last: date) -> list[MemberWeek]:
+        """Per member: sessions logged in the server on local days ``first`` to ``last``."""
         query = (
             select(
-                workout_sessions.c.user_id,
+                workout_days.c.user_id,
                 func.count(),
                 func.sum(workout_sessions.c.volume_kg),
-                func.sum(func.coalesce(workout_days.c.records, 0)),
+                func.sum(workout_days.c.records),
             )
             .select_from(
-                workout_sessions.outerjoin(workout_days, workout_days.c.session_id == workout_sessions.c.id)
+                workout_days.join(workout_sessions, workout_sessions.c.id == workout_days.c.session_id)
             )
             .where(
-                workout_sessions.c.guild_id == guild_id,
-                workout_sessions.c.performed_at >= start,
-                workout_sessions.c.performed_at < end,
+                workout_days.c.guild_id == guild_id,
+                workout_days.c.local_date >= first,
+                workout_days.c.local_date <= last,
             )
-            .group_by(workout_sessions.c.user_id)
+            .group_by(workout_days.c.user_id)
         )
         async with self.db.connect() as conn:
             return [
@@ -220,20 +221,17 @@ class StreakRepo:
                 for u, n, v, r in await conn.execute(query)
             ]
 
-    async def member_span(self, user_id: int, start: datetime, end: datetime) -> MemberWeek:
+    async def member_days(self, user_id: int, first: date, last: date) -> MemberWeek:
+        """The member's sessions (anywhere) on local days ``first`` to ``last``."""
         query = (
-            select(
-                func.count(),
-                func.sum(workout_sessions.c.volume_kg),
-                func.sum(func.coalesce(workout_days.c.records, 0)),
-            )
+            select(func.count(), func.sum(workout_sessions.c.volume_kg), func.sum(workout_days.c.records))
             .select_from(
-                workout_sessions.outerjoin(workout_days, workout_days.c.session_id == workout_sessions.c.id)
+                workout_days.join(workout_sessions, workout_sessions.c.id == workout_days.c.session_id)
             )
             .where(
-                workout_sessions.c.user_id == user_id,
-                workout_sessions.c.performed_at >= start,
-                workout_sessions.c.performed_at < end,
+                workout_days.c.user_id == user_id,
+                workout_days.c.local_date >= first,
+                workout_days.c.local_date <= last,
             )
         )
         async with self.db.connect() as conn:
@@ -260,7 +258,7 @@ class StreakRepo:
             )
         if row is None:
             return RecapConfig(guild_id)
-        return RecapConfig(guild_id, row["timezone"], row["channel_id"], row["weekday"], row["minute"])
+        return _recap(row)
 
     async def update_recap(self, guild_id: int, now: datetime, **values: Any) -> RecapConfig:
         async with self.db.begin() as conn:
@@ -276,10 +274,7 @@ class StreakRepo:
     async def scheduled_recaps(self) -> list[RecapConfig]:
         async with self.db.connect() as conn:
             rows = await conn.execute(select(guild_recaps).where(guild_recaps.c.channel_id.is_not(None)))
-            return [
-                RecapConfig(r["guild_id"], r["timezone"], r["channel_id"], r["weekday"], r["minute"])
-                for r in rows.mappings()
-            ]
+            return [_recap(r) for r in rows.mappings()]
 
     # -- milestones ------------------------------------------------------------------------------
 
@@ -379,6 +374,12 @@ class StreakRepo:
                 )
                 .values(outcome=outcome)
             )
+
+
+def _recap(row: Any) -> RecapConfig:
+    return RecapConfig(
+        row["guild_id"], row["timezone"], row["channel_id"], row["weekday"], row["minute"], row["next_key"]
+    )
 
 
 def _milestone(row: Any) -> Milestone:

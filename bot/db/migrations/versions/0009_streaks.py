@@ -36,6 +36,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_workout_days_user_date", "workout_days", ["user_id", "local_date"])
+    op.create_index("ix_workout_days_guild_date", "workout_days", ["guild_id", "local_date"])
     op.create_table(
         "streak_targets",
         sa.Column("user_id", sa.BigInteger, nullable=False),
@@ -63,6 +64,7 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.BigInteger),
         sa.Column("weekday", sa.Integer),
         sa.Column("minute", sa.Integer),
+        sa.Column("next_key", sa.String(200)),
         sa.Column("updated_at", TS, nullable=False),
         sa.PrimaryKeyConstraint("guild_id", name="pk_guild_recaps"),
     )
