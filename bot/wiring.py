@@ -36,11 +36,12 @@ from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, recaps, reminders
+from bot.services import challenges, checkins, milestones, recaps, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
 from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
+from bot.services.milestones import MilestoneService
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.recaps import RecapService
@@ -77,6 +78,7 @@ class Services:
     # -- streaks, recaps and milestones (fields) --
     streaks: StreakService = field(init=False)
     recaps: RecapService = field(init=False)
+    milestones: MilestoneService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -118,6 +120,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.recaps = RecapService(
         streak_repo, services.streaks, services.challenges, services.deliveries, clock
     )
+    services.milestones = MilestoneService(streak_repo, services.deliveries, clock)
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -132,6 +135,7 @@ def subscribe(services: Services) -> None:
     # -- streaks, recaps and milestones (subscriptions) --
     services.workouts.on_logged.append(services.streaks.on_workout_logged)
     services.workouts.on_removed.append(services.streaks.on_workout_removed)
+    services.streaks.on_progress.append(services.milestones.on_progress)
 
 
 def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
@@ -144,6 +148,7 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         challenges.END_KIND: Lifecycle(settled=services.challenges.results_settled),
         # -- streaks, recaps and milestones (lifecycles) --
         recaps.KIND: Lifecycle(is_stale=services.recaps.is_stale, settled=services.recaps.settled),
+        milestones.KIND: Lifecycle(),
     }
 
 

@@ -17,7 +17,7 @@ from bot.domain.streaks import MAX_FREEZES, WEEKS_PER_FREEZE
 from bot.domain.text import plural
 from bot.domain.units import format_weight
 from bot.runtime.kinds import Delivery, Outgoing
-from bot.services import recaps
+from bot.services import milestones, recaps
 from bot.services.recaps import Recap
 from bot.services.streak_chart import calendar_png
 from bot.services.streaks import StreakReport
@@ -26,6 +26,8 @@ from bot.ui import COLOUR, Block, fit_embed, reply
 Interaction = discord.Interaction[RepmateBot]
 
 CALENDAR_FILE = "streak-calendar.png"
+#: Discord's error code when the member has left the server.
+UNKNOWN_MEMBER = 10007
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -146,12 +148,50 @@ class StreaksCog(commands.Cog):
             return None  # a week without sessions: nothing is posted
         return Outgoing(embed=recap_embed(recap, late))
 
+    async def render_milestone(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        """Grant the role (one paced request), then congratulate in the recap channel if there is one."""
+        service = self.bot.services.milestones
+        if delivery.guild_id is None or delivery.user_id is None:
+            return None
+        grant = await service.grant_for(
+            int(delivery.payload["milestone_id"]), delivery.user_id, delivery.channel_id
+        )
+        if grant is None:
+            return None
+        milestone = grant.milestone
+        reached = milestones.describe(milestone.kind, milestone.threshold)
+        try:
+            await self.bot.pacer.acquire()
+            await self.bot.http.add_role(
+                delivery.guild_id, grant.user_id, milestone.role_id, reason=f"Repmate milestone: {reached}"
+            )
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_MEMBER:
+                await service.member_gone(grant)
+            else:
+                await service.refused(grant, "the role was deleted; pick another with /setup milestone-role")
+            return None
+        except discord.Forbidden:
+            await service.refused(
+                grant, "Discord refused: I need Manage Roles, and my highest role must sit above this role"
+            )
+            return None
+        await service.granted(grant)
+        if grant.channel_id is None:
+            return None
+        return Outgoing(
+            content=f"🎉 <@{grant.user_id}> reached **{reached}** and earned <@&{milestone.role_id}>. "
+            "Keep it going!"
+        )
+
 
 async def setup(bot: RepmateBot) -> None:
     cog = StreaksCog(bot)
     await bot.add_cog(cog)
     bot.runtime.renderers.add(recaps.KIND, cog.render_recap)
+    bot.runtime.renderers.add(milestones.KIND, cog.render_milestone)
 
 
 async def teardown(bot: RepmateBot) -> None:
     bot.runtime.renderers.remove(recaps.KIND)
+    bot.runtime.renderers.remove(milestones.KIND)
