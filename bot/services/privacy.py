@@ -33,9 +33,12 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "challenge_entries": ("challenge result", "challenge results"),
     "interval_timers": ("interval timer", "interval timers"),
     "plan_entries": ("weekly plan day", "weekly plan days"),
+    "workout_days": ("workout's local day (for streaks)", "workouts' local days (for streaks)"),
+    "streak_targets": ("weekly target", "weekly targets"),
+    "milestone_grants": ("milestone reached", "milestones reached"),
 }
 #: Tables with one row per member, named without a count.
-WHOLE = {"members": "your settings"}
+WHOLE = {"members": "your settings", "streak_prefs": "your streak, recap and digest choices"}
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -82,4 +83,35 @@ async def test_a_deleted_role_is_recorded_shown_and_not_retried(simcord_env):
     assert len(grants(env)) == 1, "one refusal is recorded, not retried for the next member"
     listed = text_of((await w.admin.slash(w.general, "setup milestones")).response)
     assert "the role was deleted" in listed and "granted 0" in listed
+    await env.bot.close()
+
+
+async def test_privacy_export_and_delete_cover_streaks_and_grants_but_leave_granted_roles(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    first = w.guild.create_role("First Session")
+    await w.admin.slash(w.general, "setup milestone-role", kind="sessions", at=1, role=first)
+    await w.alice.slash(w.general, "settings weekly-target", sessions=2)
+    await w.alice.slash(w.general, "settings recap-mentions", enabled=False)
+    await log(env, w, w.alice)
+    assert first.id in role_ids(env, w, w.alice)
+
+    exported = await w.alice.slash(w.general, "privacy export")
+    data = json.loads(await exported.response.attachments[0].read())
+    tables = data["tables"]
+    assert tables["workout_days"][0]["local_date"] == "2026-03-02"
+    assert tables["streak_targets"][0]["target"] == 2
+    assert tables["streak_prefs"][0]["recap_mentions"] is False
+    assert tables["milestone_grants"][0]["outcome"] == "granted"
+
+    shown = await w.alice.slash(w.general, "privacy delete")
+    assert "Milestone roles already granted to you stay" in text_of(shown.response)
+    await w.alice.click(shown.response, label="Delete everything")
+    receipt = text_of(next(m for m in w.general.history(viewer=w.alice) if m.id == shown.response.id))
+    assert "milestone reached" in receipt and "stay on your Discord profile" in receipt
+    after = await env.bot.services.privacy.export(w.alice.id)
+    assert all(rows == [] for rows in after["tables"].values()), after["tables"]
+    assert first.id in role_ids(env, w, w.alice), "the server's role is the server's to remove"
+    text = text_of((await w.alice.slash(w.general, "streak")).response)
+    assert "This week: 0 of 3 sessions" in text
     await env.bot.close()
