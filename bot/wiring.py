@@ -36,9 +36,10 @@ from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, milestones, recaps, reminders
+from bot.services import challenges, checkins, digests, milestones, recaps, reminders
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
+from bot.services.digests import DigestService
 from bot.services.exercises import ExerciseLibrary
 from bot.services.intervals import TimerService
 from bot.services.milestones import MilestoneService
@@ -79,6 +80,7 @@ class Services:
     streaks: StreakService = field(init=False)
     recaps: RecapService = field(init=False)
     milestones: MilestoneService = field(init=False)
+    digests: DigestService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -121,6 +123,9 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         streak_repo, services.streaks, services.challenges, services.deliveries, clock
     )
     services.milestones = MilestoneService(streak_repo, services.deliveries, clock)
+    services.digests = DigestService(
+        streak_repo, services.streaks, services.members, services.deliveries, clock
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     subscribe(services)
@@ -136,6 +141,8 @@ def subscribe(services: Services) -> None:
     services.workouts.on_logged.append(services.streaks.on_workout_logged)
     services.workouts.on_removed.append(services.streaks.on_workout_removed)
     services.streaks.on_progress.append(services.milestones.on_progress)
+    services.members.on_zone_changed.append(services.digests.reschedule)
+    services.members.on_quiet_hours_changed.append(services.digests.reschedule)
 
 
 def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
@@ -149,6 +156,7 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         # -- streaks, recaps and milestones (lifecycles) --
         recaps.KIND: Lifecycle(is_stale=services.recaps.is_stale, settled=services.recaps.settled),
         milestones.KIND: Lifecycle(),
+        digests.KIND: Lifecycle(is_stale=services.digests.is_stale, settled=services.digests.settled),
     }
 
 
@@ -159,6 +167,7 @@ def periodic_jobs(services: Services) -> list[Job]:
         Job("challenge-deliveries-check", services.challenges.ensure_scheduled),
         # -- streaks, recaps and milestones (jobs) --
         Job("recap-deliveries-check", services.recaps.ensure_scheduled),
+        Job("digest-deliveries-check", services.digests.ensure_scheduled),
     ]
     privacy = services.privacy
     if privacy.retention_days:

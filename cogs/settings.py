@@ -20,7 +20,7 @@ from bot.domain import localtime
 from bot.domain.text import plural
 from bot.errors import NotAllowed
 from bot.services.settings import MemberSettings, TimezoneSet
-from bot.ui import COLOUR, reply, run_component
+from bot.ui import COLOUR, discord_time, reply, run_component
 from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
@@ -216,6 +216,21 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
             else "The weekly recap will leave your name out; your sessions still count in the totals."
         )
         await reply(interaction, note)
+
+    @app_commands.command(name="digest", description="A weekly DM summing up your training week")
+    @app_commands.describe(enabled="on: a DM every Monday morning (after your quiet hours); off: none")
+    async def digest(self, interaction: Interaction, enabled: bool) -> None:
+        await interaction.response.defer(ephemeral=True)
+        due = await self.bot.services.digests.set_enabled(interaction.user.id, enabled, interaction.guild_id)
+        if due is None:
+            await reply(interaction, "The weekly digest is **off**.")
+            return
+        await reply(
+            interaction,
+            "The weekly digest is **on**: your sessions, volume, records, streak and soreness trend by DM "
+            "every Monday at 09:00 your time (after your quiet hours). "
+            f"The first is {discord_time(due, 'F')}. A week with nothing logged sends nothing.",
+        )
 
     @app_commands.command(name="show", description="Show your settings")
     async def show(self, interaction: Interaction) -> None:

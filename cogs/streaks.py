@@ -17,7 +17,8 @@ from bot.domain.streaks import MAX_FREEZES, WEEKS_PER_FREEZE
 from bot.domain.text import plural
 from bot.domain.units import format_weight
 from bot.runtime.kinds import Delivery, Outgoing
-from bot.services import milestones, recaps
+from bot.services import digests, milestones, recaps
+from bot.services.digests import Digest
 from bot.services.recaps import Recap
 from bot.services.streak_chart import calendar_png
 from bot.services.streaks import StreakReport
@@ -120,6 +121,36 @@ def recap_embed(recap: Recap, late: bool) -> discord.Embed:
     return fit_embed(embed, parts)
 
 
+def digest_embed(digest: Digest, late: bool) -> discord.Embed:
+    week, before, s = digest.this_week, digest.last_week, digest.streaks
+    embed = discord.Embed(title=f"Your week · {_day(digest.first)} – {_day(digest.last)}", colour=COLOUR)
+    if late:
+        embed.description = "This digest is late: the bot was offline when it was due."
+    units = digest.units
+    lines = [
+        f"**{plural(week.sessions, 'session')}**"
+        + (f" (the week before: {before.sessions})" if before.sessions or week.sessions else ""),
+        f"**{format_weight(week.volume_kg, units)}** volume"
+        + (f" (the week before: {format_weight(before.volume_kg, units)})" if before.volume_kg else ""),
+    ]
+    if week.records:
+        lines.append(f"**{plural(week.records, 'personal record')}** 🎉")
+    embed.add_field(name="Training", value="\n".join(lines), inline=False)
+    streak = [f"Weekly: **{plural(s.weekly_current, 'week')}** in a row (best {s.weekly_best})"]
+    if s.training_current is not None:
+        streak.append(f"Training days: **{s.training_current}** (best {s.training_best})")
+    streak.append(f"Freezes held: {s.freezes_held}")
+    embed.add_field(name="Streak", value="\n".join(streak), inline=False)
+    trend = digest.soreness_trend
+    if trend is not None and digest.soreness_now is not None:
+        text = f"Average {digest.soreness_now:.1f}/10 — {trend}"
+        if digest.soreness_before is not None:
+            text += f" (the week before: {digest.soreness_before:.1f}/10)"
+        embed.add_field(name="Soreness", value=text, inline=False)
+    embed.set_footer(text="Turn this off with /settings digest enabled:False.")
+    return embed
+
+
 class StreaksCog(commands.Cog):
     def __init__(self, bot: RepmateBot) -> None:
         self.bot = bot
@@ -147,6 +178,14 @@ class StreaksCog(commands.Cog):
         if recap is None:
             return None  # a week without sessions: nothing is posted
         return Outgoing(embed=recap_embed(recap, late))
+
+    async def render_digest(self, delivery: Delivery, late: bool) -> Outgoing | None:
+        if delivery.user_id is None:
+            return None
+        digest = await self.bot.services.digests.build(delivery.user_id, delivery.due_at)
+        if digest is None:
+            return None  # nothing logged or rated that week
+        return Outgoing(embed=digest_embed(digest, late))
 
     async def render_milestone(self, delivery: Delivery, late: bool) -> Outgoing | None:
         """Grant the role (one paced request), then congratulate in the recap channel if there is one."""
@@ -190,8 +229,10 @@ async def setup(bot: RepmateBot) -> None:
     await bot.add_cog(cog)
     bot.runtime.renderers.add(recaps.KIND, cog.render_recap)
     bot.runtime.renderers.add(milestones.KIND, cog.render_milestone)
+    bot.runtime.renderers.add(digests.KIND, cog.render_digest)
 
 
 async def teardown(bot: RepmateBot) -> None:
     bot.runtime.renderers.remove(recaps.KIND)
     bot.runtime.renderers.remove(milestones.KIND)
+    bot.runtime.renderers.remove(digests.KIND)

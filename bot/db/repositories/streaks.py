@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 
 from bot.db.database import Database
+from bot.db.tables_checkins import soreness_ratings
 from bot.db.tables_routines import workout_sessions
 from bot.db.tables_streaks import (
     guild_recaps,
@@ -237,6 +238,20 @@ class StreakRepo:
         async with self.db.connect() as conn:
             n, v, r = (await conn.execute(query)).one()
         return MemberWeek(user_id, int(n or 0), float(v or 0.0), int(r or 0))
+
+    async def soreness_levels(self, user_id: int, start: datetime, end: datetime) -> list[int]:
+        """The member's soreness ratings with ``start <= rated_at < end``, oldest first."""
+        async with self.db.connect() as conn:
+            rows = await conn.execute(
+                select(soreness_ratings.c.level)
+                .where(
+                    soreness_ratings.c.user_id == user_id,
+                    soreness_ratings.c.rated_at >= start,
+                    soreness_ratings.c.rated_at < end,
+                )
+                .order_by(soreness_ratings.c.rated_at)
+            )
+            return [int(level) for (level,) in rows]
 
     async def session_count(self, user_id: int, guild_id: int | None = None) -> int:
         query = (
