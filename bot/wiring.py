@@ -118,7 +118,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     services.intervals = TimerService(TimerRepo(db), clock)
     # -- streaks, recaps and milestones (build) --
     streak_repo = StreakRepo(db)
-    services.streaks = StreakService(streak_repo, services.members, services.plans, clock)
+    services.streaks = StreakService(streak_repo, services.members, clock)
     services.recaps = RecapService(
         streak_repo, services.streaks, services.challenges, services.deliveries, clock
     )

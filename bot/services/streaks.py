@@ -23,7 +23,6 @@ from bot.db.repositories.streaks import StreakPrefs, StreakRepo
 from bot.domain import localtime, streaks
 from bot.domain.streaks import Day, Streaks
 from bot.errors import UserFacingError
-from bot.services.plans import PlanService
 from bot.services.settings import MemberSettingsService
 from bot.services.workouts import LoggedSession
 
@@ -57,12 +56,9 @@ ProgressListener = Callable[[Progress], Awaitable[None]]
 
 
 class StreakService:
-    def __init__(
-        self, repo: StreakRepo, members: MemberSettingsService, plans: PlanService, clock: Clock
-    ) -> None:
+    def __init__(self, repo: StreakRepo, members: MemberSettingsService, clock: Clock) -> None:
         self.repo = repo
         self.members = members
-        self.plans = plans
         self.clock = clock
         #: Called after a log or an undo with the member's streaks (milestone roles listen).
         self.on_progress: list[ProgressListener] = []
@@ -99,12 +95,10 @@ class StreakService:
         self, user_id: int
     ) -> tuple[dict[date, int], date, frozenset[int], list[tuple[date, int]], ZoneInfo]:
         settings = await self.members.get(user_id)
-        days, unrecorded = await self.repo.days(user_id)
+        days, unrecorded, targets, planned = await self.repo.streak_inputs(user_id)
         for instant in unrecorded:
             day = localtime.local_date(instant, settings.zone)
             days[day] = days.get(day, 0) + 1
-        planned = frozenset(p.weekday for p in await self.plans.for_member(user_id))
-        targets = await self.repo.targets(user_id)
         today = localtime.local_date(self.clock(), settings.zone)
         return days, today, planned, targets, settings.zone
 

@@ -231,6 +231,7 @@ def main() -> None:
             "tests.bench.bench_apscheduler",
             "tests.bench.bench_commands",
             "tests.bench.bench_challenges",
+            "tests.bench.bench_streaks",
         ):
             try:
                 module = __import__(extra, fromlist=["run"])

@@ -9,9 +9,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.database import Database
 from bot.db.tables_checkins import soreness_ratings
+from bot.db.tables_plans import plan_entries
 from bot.db.tables_routines import workout_sessions
 from bot.db.tables_streaks import (
     guild_recaps,
@@ -109,37 +111,55 @@ class StreakRepo:
 
         Sessions logged before local days were recorded have none; the caller places them.
         """
-        counts: dict[date, int] = defaultdict(int)
         async with self.db.connect() as conn:
-            rows = await conn.execute(
-                select(workout_days.c.local_date, func.count())
-                .where(workout_days.c.user_id == user_id)
-                .group_by(workout_days.c.local_date)
+            return await self._days(conn, user_id)
+
+    async def streak_inputs(
+        self, user_id: int
+    ) -> tuple[dict[date, int], list[datetime], list[tuple[date, int]], frozenset[int]]:
+        """Everything a streak is computed from, in one visit to the database: the days (as
+        :meth:`days`), the weekly targets, and the weekdays of the member's plan."""
+        async with self.db.connect() as conn:
+            counts, unrecorded = await self._days(conn, user_id)
+            targets = await self._targets(conn, user_id)
+            planned = await conn.execute(
+                select(plan_entries.c.weekday).where(plan_entries.c.user_id == user_id)
             )
-            for day, count in rows:
-                counts[_as_date(day)] += int(count)
-            unrecorded = await conn.execute(
-                select(workout_sessions.c.performed_at)
-                .select_from(
-                    workout_sessions.outerjoin(
-                        workout_days, workout_days.c.session_id == workout_sessions.c.id
-                    )
-                )
-                .where(workout_sessions.c.user_id == user_id, workout_days.c.session_id.is_(None))
+            weekdays = frozenset(int(w) for (w,) in planned)
+        return counts, unrecorded, targets, weekdays
+
+    async def _days(self, conn: AsyncConnection, user_id: int) -> tuple[dict[date, int], list[datetime]]:
+        counts: dict[date, int] = defaultdict(int)
+        rows = await conn.execute(
+            select(workout_days.c.local_date, func.count())
+            .where(workout_days.c.user_id == user_id)
+            .group_by(workout_days.c.local_date)
+        )
+        for day, count in rows:
+            counts[_as_date(day)] += int(count)
+        unrecorded = await conn.execute(
+            select(workout_sessions.c.performed_at)
+            .select_from(
+                workout_sessions.outerjoin(workout_days, workout_days.c.session_id == workout_sessions.c.id)
             )
-            instants = [row[0] for row in unrecorded]
+            .where(workout_sessions.c.user_id == user_id, workout_days.c.session_id.is_(None))
+        )
+        instants = [row[0] for row in unrecorded]
         return dict(counts), instants
 
     # -- targets and preferences -----------------------------------------------------------------
 
     async def targets(self, user_id: int) -> list[tuple[date, int]]:
         async with self.db.connect() as conn:
-            rows = await conn.execute(
-                select(streak_targets.c.week_start, streak_targets.c.target)
-                .where(streak_targets.c.user_id == user_id)
-                .order_by(streak_targets.c.week_start)
-            )
-            return [(_as_date(week), int(target)) for week, target in rows]
+            return await self._targets(conn, user_id)
+
+    async def _targets(self, conn: AsyncConnection, user_id: int) -> list[tuple[date, int]]:
+        rows = await conn.execute(
+            select(streak_targets.c.week_start, streak_targets.c.target)
+            .where(streak_targets.c.user_id == user_id)
+            .order_by(streak_targets.c.week_start)
+        )
+        return [(_as_date(week), int(target)) for week, target in rows]
 
     async def set_target(self, user_id: int, week: date, target: int, now: datetime) -> None:
         async with self.db.begin() as conn:
