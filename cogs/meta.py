@@ -73,7 +73,8 @@ TOPICS: dict[str, Topic] = {
     ),
     "admins": Topic(
         "For server admins",
-        "Choose the channels Repmate posts in, the coach role, and where the triage points members. "
+        "Choose the channels Repmate posts in, the coach role, and where the triage points members; "
+        "set the server's time zone, a weekly recap post and milestone roles. "
         "These commands need the **Manage Server** permission.",
         ("setup", "admin"),
     ),
