@@ -49,7 +49,7 @@ from bot.services.recaps import RecapService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
-from bot.services.streaks import StreakService
+from bot.services.streaks import Progress, StreakService
 from bot.services.workouts import WorkoutService
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         streak_repo, services.streaks, services.challenges, services.deliveries, clock
     )
     services.milestones = MilestoneService(streak_repo, services.deliveries, clock)
+    services.challenges.days_of = services.streaks.days
     services.digests = DigestService(
         streak_repo, services.streaks, services.members, services.deliveries, clock
     )
@@ -141,6 +142,12 @@ def subscribe(services: Services) -> None:
     services.workouts.on_logged.append(services.streaks.on_workout_logged)
     services.workouts.on_removed.append(services.streaks.on_workout_removed)
     services.streaks.on_progress.append(services.milestones.on_progress)
+    challenge_service = services.challenges
+
+    async def recount_consistency(progress: Progress) -> None:
+        await challenge_service.refresh_weekly(progress.user_id)
+
+    services.streaks.on_progress.append(recount_consistency)
     services.members.on_zone_changed.append(services.digests.reschedule)
     services.members.on_quiet_hours_changed.append(services.digests.reschedule)
 

@@ -16,6 +16,7 @@
   be granted (deleted role, missing permission) so it is shown rather than retried forever.
 * ``milestone_grants`` records each role granted once per member, so a role an admin
   removed is never added back.
+* ``challenge_week_targets`` holds the sessions-a-week target of a consistency challenge.
 """
 
 from __future__ import annotations
@@ -130,4 +131,20 @@ milestone_grants = Table(
     PrimaryKeyConstraint("milestone_id", "user_id"),
     Index("ix_milestone_grants_user_id", "user_id"),
     info={"member": "user_id"},
+)
+
+#: The weekly target of a consistency challenge (``scoring:sessions-per-week``).
+challenge_week_targets = Table(
+    "challenge_week_targets",
+    metadata,
+    Column(
+        "challenge_id",
+        ID,
+        ForeignKey("challenges.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("target", Integer, nullable=False),
+    CheckConstraint("target >= 1 AND target <= 14", name="target_range"),
+    info={"member": None},
 )

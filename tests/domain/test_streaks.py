@@ -214,3 +214,30 @@ def test_the_calendar_shows_twelve_whole_weeks_ending_with_today_s(offsets, toda
     for day, count in days.items():
         if day in shown and count:
             assert shown[day] is Day.TRAINED
+
+
+def test_consistency_scoring_is_named_shown_and_never_typed_in() -> None:
+    import pytest
+
+    from bot.domain.scoring import ResultError, ScoringKind, display_value, parse_result, parse_scoring_name
+
+    assert parse_scoring_name("sessions-per-week") is ScoringKind.SESSIONS_PER_WEEK
+    assert parse_scoring_name("sessions_week") is ScoringKind.SESSIONS_PER_WEEK
+    assert len(ScoringKind.SESSIONS_PER_WEEK.value) <= 16, "fits the stored scoring column"
+    assert display_value(ScoringKind.SESSIONS_PER_WEEK, 1) == "1 week"
+    assert display_value(ScoringKind.SESSIONS_PER_WEEK, 3) == "3 weeks"
+    with pytest.raises(ResultError) as refused:
+        parse_result(ScoringKind.SESSIONS_PER_WEEK, "1")
+    assert "`/log workout routine:Leg Day`" in refused.value.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(day_offsets, st.integers(1, 14), st.integers(0, 60), st.integers(0, 60))
+def test_weeks_met_never_exceed_the_weeks_in_the_window(offsets, target, start, length) -> None:  # type: ignore[no-untyped-def]
+    days = _days(offsets)
+    first = MON + timedelta(days=start)
+    last = first + timedelta(days=length)
+    met = sessions_per_week_score(days, target, first, last)
+    weeks = (week_start(last) - week_start(first)).days // 7 + 1
+    assert 0 <= met <= weeks
+    assert sessions_per_week_score(days, target + 1, first, last) <= met

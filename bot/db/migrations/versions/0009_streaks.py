@@ -97,9 +97,23 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_milestone_grants_user_id", "milestone_grants", ["user_id"])
+    op.create_table(
+        "challenge_week_targets",
+        sa.Column("challenge_id", ID, autoincrement=False),
+        sa.Column("target", sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint("challenge_id", name="pk_challenge_week_targets"),
+        sa.CheckConstraint("target >= 1 AND target <= 14", name="ck_challenge_week_targets_target_range"),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"],
+            ["challenges.id"],
+            name="fk_challenge_week_targets_challenge_id_challenges",
+            ondelete="CASCADE",
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("challenge_week_targets")
     op.drop_table("milestone_grants")
     op.drop_table("milestones")
     op.drop_table("guild_recaps")
