@@ -135,3 +135,27 @@ async def test_sharing_a_streak_posts_it_for_everyone(simcord_env):
     assert not shown.ephemeral
     assert "alice's streaks" in text_of(shown.response)
     await env.bot.close()
+
+
+async def test_streak_recap_digest_and_milestone_commands_answer_before_any_work(simcord_env):
+    from tests.response_ledger import install, slow_work
+
+    env = simcord_env
+    w = build_world(env)
+    role = w.guild.create_role("Regulars")
+    book, stop = install(env)
+    try:
+        await w.alice.slash(w.general, "streak")
+        await w.alice.slash(w.general, "settings weekly-target", sessions=4)
+        await w.alice.slash(w.general, "settings recap-mentions", enabled=False)
+        await w.alice.slash(w.general, "settings digest", enabled=True)
+        await w.admin.slash(w.general, "setup timezone", zone="Europe/London")
+        await w.admin.slash(w.general, "setup recap", channel=w.general, day="mon", time="09:00")
+        await w.admin.slash(w.general, "setup milestone-role", kind="sessions", at=10, role=role)
+        await w.admin.slash(w.general, "setup milestones")
+        assert any(True for _ in book.before_first_response()), "the ledger saw no interaction"
+        slow = slow_work(book)
+        assert slow == [], "work before the first response:\n" + "\n".join(map(str, slow))
+    finally:
+        stop()
+    await env.bot.close()
