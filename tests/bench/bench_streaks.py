@@ -17,6 +17,7 @@ dropped afterwards). ``--quick`` runs a tenth of the sizes.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import sqlite3
@@ -98,12 +99,16 @@ async def _seed(
         for rows in (people, sessions, days, prefs):
             rows.clear()
 
+    calendar = {
+        offset: (day, datetime(day.year, day.month, day.day, 18, 0, tzinfo=UTC))
+        for offset in range(1, days_back + 1)
+        for day in [today - timedelta(days=offset)]
+    }
     for user_id in range(first_user, first_user + members):
         offsets = rng.sample(range(1, days_back + 1), sessions_each)
         counts: dict[date, int] = {}
         for offset in offsets:
-            day = today - timedelta(days=offset)
-            at = datetime(day.year, day.month, day.day, 18, 0, tzinfo=UTC)
+            day, at = calendar[offset]
             session_id += 1
             sessions.append(
                 {
@@ -140,8 +145,14 @@ async def _seed(
     await flush()
 
 
+@functools.lru_cache(maxsize=8192)
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+@functools.lru_cache(maxsize=8192)
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 def _write_sqlite(
@@ -179,7 +190,7 @@ def _write_sqlite(
             "INSERT INTO workout_days (session_id, user_id, guild_id, local_date, records)"
             " VALUES (?, ?, ?, ?, ?)",
             [
-                (r["session_id"], r["user_id"], r["guild_id"], r["local_date"].isoformat(), r["records"])
+                (r["session_id"], r["user_id"], r["guild_id"], _iso(r["local_date"]), r["records"])
                 for r in days
             ],
         )
