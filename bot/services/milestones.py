@@ -95,6 +95,7 @@ class MilestoneService:
                 continue
             if not await self.repo.claim_grant(milestone.id, progress.user_id, progress.guild_id, now):
                 continue  # reached before: granted once, never again (even if an admin removed it)
+            # (A grant skipped while the milestone had a problem is claimed again once it is fixed.)
             if milestone.problem is not None:
                 await self.repo.set_grant_outcome(milestone.id, progress.user_id, SKIPPED)
                 continue

@@ -115,3 +115,30 @@ async def test_privacy_export_and_delete_cover_streaks_and_grants_but_leave_gran
     text = text_of((await w.alice.slash(w.general, "streak")).response)
     assert "This week: 0 of 3 sessions" in text
     await env.bot.close()
+
+
+async def test_a_refusal_from_discord_is_recorded_and_not_retried(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    first = w.guild.create_role("First Session")
+    await w.admin.slash(w.general, "setup milestone-role", kind="sessions", at=1, role=first)
+    env.inject_error(
+        "PUT",
+        f"/guilds/{w.guild.id}/members/{w.alice.id}/roles/{first.id}",
+        status=403,
+        code=50013,
+        message="Missing Permissions",
+    )
+    await log(env, w, w.alice)
+    await log(env, w, w.bob)
+    assert first.id not in role_ids(env, w, w.alice) and first.id not in role_ids(env, w, w.bob)
+    listed = text_of((await w.admin.slash(w.general, "setup milestones")).response)
+    assert "Discord refused: I need Manage Roles" in listed and "granted 0" in listed
+    # Setting the milestone again clears the problem: Bob, skipped meanwhile, gets it on his next
+    # log; Alice's refusal stays final (no loop of retries).
+    await w.admin.slash(w.general, "setup milestone-role", kind="sessions", at=1, role=first)
+    await log(env, w, w.bob)
+    await log(env, w, w.alice)
+    assert first.id in role_ids(env, w, w.bob)
+    assert first.id not in role_ids(env, w, w.alice)
+    await env.bot.close()

@@ -382,14 +382,20 @@ class StreakRepo:
             )
 
     async def claim_grant(self, milestone_id: int, user_id: int, guild_id: int, now: datetime) -> bool:
-        """Record that the member reached the milestone; False when it was reached before."""
+        """Record that the member reached the milestone; False when it was reached before.
+
+        A grant skipped while the milestone had a problem may be claimed again once an admin
+        has set the milestone anew; any other outcome (granted, refused, left) is final.
+        """
+        member = and_(milestone_grants.c.milestone_id == milestone_id, milestone_grants.c.user_id == user_id)
         async with self.db.begin() as conn:
-            exists = await conn.scalar(
-                select(func.count())
-                .select_from(milestone_grants)
-                .where(milestone_grants.c.milestone_id == milestone_id, milestone_grants.c.user_id == user_id)
-            )
-            if exists:
+            outcome = await conn.scalar(select(milestone_grants.c.outcome).where(member))
+            if outcome == "skipped":
+                await conn.execute(
+                    update(milestone_grants).where(member).values(outcome="pending", reached_at=now)
+                )
+                return True
+            if outcome is not None:
                 return False
             await conn.execute(
                 insert(milestone_grants).values(
