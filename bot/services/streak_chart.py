@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -46,6 +47,7 @@ Grid = Sequence[Sequence[tuple[date, Day]]]
 def render_calendar(grid: Grid, title: str) -> bytes:
     """The calendar as PNG bytes (drawn on the calling thread)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PatchCollection
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
@@ -53,19 +55,16 @@ def render_calendar(grid: Grid, title: str) -> bytes:
     FigureCanvasAgg(figure)
     axes: Any = figure.add_axes((0.08, 0.17, 0.9, 0.62), facecolor=EMBED_BACKGROUND)
     weeks = len(grid)
+    # One collection for all the squares: drawn in one go, without per-patch bookkeeping.
+    squares, faces, edges = [], [], []
     for column, week in enumerate(grid):
         for row, (_day, state) in enumerate(week):
-            colour = COLOURS[state]
-            axes.add_patch(
-                Rectangle(
-                    (column + 0.08, 6 - row + 0.08),
-                    0.84,
-                    0.84,
-                    facecolor=colour,
-                    edgecolor="#4E5058" if state is Day.FUTURE else colour,
-                    linewidth=0.8,
-                )
-            )
+            squares.append(Rectangle((column + 0.08, 6 - row + 0.08), 0.84, 0.84))
+            faces.append(COLOURS[state])
+            edges.append("#4E5058" if state is Day.FUTURE else COLOURS[state])
+    axes.add_collection(
+        PatchCollection(squares, facecolors=faces, edgecolors=edges, linewidths=0.8), autolim=False
+    )
     axes.set_xlim(0, weeks)
     axes.set_ylim(0, 7)
     axes.set_aspect("equal")
@@ -101,6 +100,23 @@ def render_calendar(grid: Grid, title: str) -> bytes:
     return buffer.getvalue()
 
 
+_CACHE: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_CACHE_SIZE = 256
+
+
 async def calendar_png(grid: Grid, title: str) -> bytes:
-    """:func:`render_calendar` in a worker thread, so the event loop keeps serving members."""
-    return await asyncio.to_thread(render_calendar, [list(week) for week in grid], title)
+    """:func:`render_calendar` in a worker thread, so the event loop keeps serving members.
+
+    A calendar only changes when a day passes or a workout is logged, so recent pictures
+    are kept by their content and a member looking again gets theirs without a redraw.
+    """
+    key = (tuple(tuple(week) for week in grid), title)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        _CACHE.move_to_end(key)
+        return cached
+    png = await asyncio.to_thread(render_calendar, [list(week) for week in grid], title)
+    _CACHE[key] = png
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return png
