@@ -89,3 +89,44 @@ async def test_the_recap_is_posted_once_a_week_across_a_restart_and_skips_an_emp
     assert latest.created_at == datetime(2026, 3, 23, 9, 0, tzinfo=UTC)
     assert "**1 session** by **1 member**" in text_of(latest)
     await env.bot.close()
+
+
+async def test_a_recap_due_while_the_bot_was_down_is_posted_once_marked_late(simcord_env, make_bot):
+    env = simcord_env
+    w = build_world(env)
+    await w.admin.slash(w.general, "setup timezone", zone="UTC")
+    await w.admin.slash(w.general, "setup recap", channel=w.general, day="mon", time="09:00")
+    await log(w, w.alice)
+    await advance_to(env, datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
+    await env.bot.runtime.stop()  # the bot is down over the recap's time
+    await advance_to(env, datetime(2026, 3, 9, 15, 0, tzinfo=UTC))
+    assert recaps(w) == []
+    await env.restart_bot(make_bot())
+    await env.advance_time(60)
+    posted = recaps(w)
+    assert len(posted) == 1
+    assert "This recap is late" in text_of(posted[0])
+    await advance_to(env, datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    assert len(recaps(w)) == 1
+    await env.bot.close()
+
+
+async def test_a_recap_more_than_two_days_late_is_skipped_and_the_next_week_still_comes(
+    simcord_env, make_bot
+):
+    env = simcord_env
+    w = build_world(env)
+    await w.admin.slash(w.general, "setup timezone", zone="UTC")
+    await w.admin.slash(w.general, "setup recap", channel=w.general, day="mon", time="09:00")
+    await log(w, w.alice)
+    await advance_to(env, datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
+    await env.bot.runtime.stop()
+    await advance_to(env, datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+    await env.restart_bot(make_bot())
+    await env.advance_time(60)
+    assert recaps(w) == [], "stale: a recap two days late is not worth posting"
+    await log(w, w.alice)
+    await advance_to(env, datetime(2026, 3, 16, 10, 0, tzinfo=UTC))
+    [posted] = recaps(w)
+    assert posted.created_at == datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+    await env.bot.close()
