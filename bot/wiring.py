@@ -149,6 +149,7 @@ def subscribe(services: Services) -> None:
 
     services.streaks.on_progress.append(recount_consistency)
     services.members.on_zone_changed.append(services.digests.reschedule)
+    services.plans.on_changed.append(services.streaks.on_plan_changed)
     services.members.on_quiet_hours_changed.append(services.digests.reschedule)
 
 

@@ -17,6 +17,8 @@
 * ``milestone_grants`` records each role granted once per member, so a role an admin
   removed is never added back.
 * ``challenge_week_targets`` holds the sessions-a-week target of a consistency challenge.
+* ``plan_history`` records each change of a member's weekly plan from the day it was made
+  (and, on the first change, the plan before it), so a new plan never rewrites past days.
 """
 
 from __future__ import annotations
@@ -147,4 +149,17 @@ challenge_week_targets = Table(
     Column("target", Integer, nullable=False),
     CheckConstraint("target >= 1 AND target <= 14", name="target_range"),
     info={"member": None},
+)
+
+#: A member's weekly plan over time, as planned weekdays (bit 0 = Monday) from a local day
+#: on, so the training-day streak reads each day against the plan in force then.
+plan_history = Table(
+    "plan_history",
+    metadata,
+    Column("user_id", BigInteger, nullable=False),
+    Column("from_date", Date, nullable=False),
+    Column("weekdays", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("user_id", "from_date"),
+    info={"member": "user_id"},
 )

@@ -9,7 +9,9 @@ or a late-night log cannot move a workout to another day after the fact.
   never breaks the streak before it is over.
 * **Training-day streak** (only with a weekly plan): every day with a workout adds one;
   a planned day that passes without one breaks it; a day with nothing planned is a rest
-  day and leaves it as it is. Today never breaks it before it is over.
+  day and leaves it as it is. Today never breaks it before it is over. Each day is read
+  against the plan in force on it (``plan_history``), so changing the plan never rewrites
+  the days before the change.
 * **Freezes**: one is earned for every 4 weeks that meet the target, at most 2 are held,
   and a missed week or a missed planned day uses one automatically instead of breaking
   the streak. Both streaks draw from the same freezes, day by day in order; on a
@@ -30,6 +32,21 @@ TARGET_MIN, TARGET_MAX = 1, 14
 WEEKS_PER_FREEZE = 4
 MAX_FREEZES = 2
 CALENDAR_WEEKS = 12
+
+
+#: A member's plan over time: (first local day, planned weekdays) pairs, oldest first.
+PlanHistory = Sequence[tuple[date, frozenset[int]]]
+
+
+def plan_on(day: date, history: PlanHistory, current: frozenset[int]) -> frozenset[int]:
+    """The weekdays planned on ``day``: the plan in force then, or the current one when the
+    plan never changed since it was first recorded."""
+    chosen = current
+    for start, weekdays in history:
+        if start > day:
+            break
+        chosen = weekdays
+    return chosen
 
 
 def week_start(day: date) -> date:
@@ -92,6 +109,7 @@ def compute(
     planned_weekdays: Iterable[int] = (),
     targets: Sequence[tuple[date, int]] = (),
     default_target: int = DEFAULT_TARGET,
+    plan_history: PlanHistory = (),
 ) -> Streaks:
     """Both streaks and the freezes, from sessions per local day up to ``today``.
 
@@ -135,7 +153,7 @@ def compute(
             if count > 0:
                 training_run += 1
                 training_best = max(training_best, training_run)
-            elif day.weekday() in planned and day < today:
+            elif day.weekday() in plan_on(day, plan_history, planned) and day < today:
                 if freezes:
                     freezes -= 1
                     frozen_days.append(day)
@@ -179,6 +197,7 @@ def calendar(
     *,
     planned_weekdays: Iterable[int] = (),
     weeks: int = CALENDAR_WEEKS,
+    plan_history: PlanHistory = (),
 ) -> list[list[tuple[date, Day]]]:
     """The last ``weeks`` local weeks (oldest first), each Monday to Sunday, as calendar days."""
     planned = frozenset(planned_weekdays)
@@ -197,9 +216,13 @@ def calendar(
                 state = Day.TRAINED
             elif day in frozen:
                 state = Day.FROZEN
-            elif planned and day.weekday() in planned and first <= day < streaks.today:
+            elif (
+                planned
+                and day.weekday() in plan_on(day, plan_history, planned)
+                and first <= day < streaks.today
+            ):
                 state = Day.MISSED
-            elif planned and day.weekday() not in planned:
+            elif planned and day.weekday() not in plan_on(day, plan_history, planned):
                 state = Day.REST
             else:
                 state = Day.OPEN
@@ -233,9 +256,11 @@ __all__ = [
     "TARGET_MIN",
     "WEEKS_PER_FREEZE",
     "Day",
+    "PlanHistory",
     "Streaks",
     "calendar",
     "compute",
+    "plan_on",
     "sessions_per_week_score",
     "target_for",
     "week_start",

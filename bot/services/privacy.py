@@ -36,6 +36,7 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "workout_days": ("workout's local day (for streaks)", "workouts' local days (for streaks)"),
     "streak_targets": ("weekly target", "weekly targets"),
     "milestone_grants": ("milestone reached", "milestones reached"),
+    "plan_history": ("earlier weekly plan (for streaks)", "earlier weekly plans (for streaks)"),
 }
 #: Tables with one row per member, named without a count.
 WHOLE = {"members": "your settings", "streak_prefs": "your streak, recap and digest choices"}

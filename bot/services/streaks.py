@@ -55,6 +55,16 @@ class StreakReport:
 ProgressListener = Callable[[Progress], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    days: dict[date, int]
+    today: date
+    planned: frozenset[int]
+    targets: list[tuple[date, int]]
+    zone: ZoneInfo
+    plan_history: list[tuple[date, frozenset[int]]]
+
+
 class StreakService:
     def __init__(self, repo: StreakRepo, members: MemberSettingsService, clock: Clock) -> None:
         self.repo = repo
@@ -91,37 +101,48 @@ class StreakService:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    async def _inputs(
-        self, user_id: int
-    ) -> tuple[dict[date, int], date, frozenset[int], list[tuple[date, int]], ZoneInfo]:
+    async def _inputs(self, user_id: int) -> _Inputs:
         settings = await self.members.get(user_id)
-        days, unrecorded, targets, planned = await self.repo.streak_inputs(user_id)
-        for instant in unrecorded:
+        found = await self.repo.streak_inputs(user_id)
+        days = found.days
+        for instant in found.unrecorded:
             day = localtime.local_date(instant, settings.zone)
             days[day] = days.get(day, 0) + 1
         today = localtime.local_date(self.clock(), settings.zone)
-        return days, today, planned, targets, settings.zone
+        return _Inputs(days, today, found.planned, found.targets, settings.zone, found.plan_history)
 
     async def compute(self, user_id: int) -> Streaks:
-        days, today, planned, targets, _zone = await self._inputs(user_id)
-        return streaks.compute(days, today, planned_weekdays=planned, targets=targets)
+        i = await self._inputs(user_id)
+        return streaks.compute(
+            i.days, i.today, planned_weekdays=i.planned, targets=i.targets, plan_history=i.plan_history
+        )
 
     async def report(self, user_id: int) -> StreakReport:
-        days, today, planned, targets, zone = await self._inputs(user_id)
-        result = streaks.compute(days, today, planned_weekdays=planned, targets=targets)
-        grid = streaks.calendar(days, result, planned_weekdays=planned)
-        return StreakReport(result, grid, zone, bool(planned))
+        i = await self._inputs(user_id)
+        result = streaks.compute(
+            i.days, i.today, planned_weekdays=i.planned, targets=i.targets, plan_history=i.plan_history
+        )
+        grid = streaks.calendar(i.days, result, planned_weekdays=i.planned, plan_history=i.plan_history)
+        return StreakReport(result, grid, i.zone, bool(i.planned))
 
     async def days(self, user_id: int) -> dict[date, int]:
         """Sessions per local day (as logged), for consistency challenges."""
-        days, _today, _planned, _targets, _zone = await self._inputs(user_id)
-        return days
+        return (await self._inputs(user_id)).days
+
+    async def on_plan_changed(self, user_id: int, before: frozenset[int], after: frozenset[int]) -> None:
+        """Keep the plan as it was: from today on the new one applies, earlier days keep theirs."""
+        if before == after:
+            return
+        zone = (await self.members.get(user_id)).zone
+        await self.repo.record_plan(
+            user_id, before, after, localtime.local_date(self.clock(), zone), self.clock()
+        )
 
     # -- settings --------------------------------------------------------------------------------
 
     async def weekly_target(self, user_id: int) -> int:
-        _days, today, _planned, targets, _zone = await self._inputs(user_id)
-        return streaks.target_for(streaks.week_start(today), targets)
+        i = await self._inputs(user_id)
+        return streaks.target_for(streaks.week_start(i.today), i.targets)
 
     async def set_weekly_target(self, user_id: int, sessions: int) -> Streaks:
         """From this local week on; earlier weeks keep the target they had."""

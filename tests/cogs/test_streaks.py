@@ -159,3 +159,19 @@ async def test_streak_recap_digest_and_milestone_commands_answer_before_any_work
     finally:
         stop()
     await env.bot.close()
+
+
+async def test_changing_the_plan_never_rewrites_the_days_before_the_change(simcord_env):
+    env = simcord_env
+    w = build_world(env)
+    await create_routine(w.alice, w.general, "Leg Day", "Back Squat 3x5 @ 100kg")
+    await w.alice.slash(w.general, "plan set", day="mon", routine="Leg Day")
+    await log_plank(w, w.alice)  # Monday 2 March; Tuesday 3 March is a rest day
+    await advance_to(env, datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    await w.alice.slash(w.general, "plan set", day="tue", routine="Leg Day")  # from now on
+    text = text_of((await w.alice.slash(w.general, "streak")).response)
+    assert "**1** training day (best 1)" in text, "last Tuesday was a rest day when it passed"
+    await advance_to(env, datetime(2026, 3, 11, 12, 0, tzinfo=UTC))  # Tuesday 10 March missed
+    text = text_of((await w.alice.slash(w.general, "streak")).response)
+    assert "**0** training days (best 1)" in text
+    await env.bot.close()

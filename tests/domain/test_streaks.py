@@ -241,3 +241,17 @@ def test_weeks_met_never_exceed_the_weeks_in_the_window(offsets, target, start, 
     weeks = (week_start(last) - week_start(first)).days // 7 + 1
     assert 0 <= met <= weeks
     assert sessions_per_week_score(days, target + 1, first, last) <= met
+
+
+def test_each_day_is_read_against_the_plan_in_force_on_it() -> None:
+    from bot.domain.streaks import plan_on
+
+    history = [(date(2000, 1, 1), frozenset({0})), (MON + timedelta(days=2), frozenset({0, 1}))]
+    assert plan_on(MON + timedelta(days=1), history, frozenset({0, 1})) == frozenset({0})
+    assert plan_on(MON + timedelta(days=8), history, frozenset({0, 1})) == frozenset({0, 1})
+    assert plan_on(MON, [], frozenset({3})) == frozenset({3})
+    days = {MON: 1}
+    today = MON + timedelta(days=3)
+    now_plan = {0, 1}
+    assert compute(days, today, planned_weekdays=now_plan).training_current == 0
+    assert compute(days, today, planned_weekdays=now_plan, plan_history=history).training_current == 1

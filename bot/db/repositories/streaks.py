@@ -19,6 +19,7 @@ from bot.db.tables_streaks import (
     guild_recaps,
     milestone_grants,
     milestones,
+    plan_history,
     streak_prefs,
     streak_targets,
     workout_days,
@@ -33,6 +34,15 @@ class StreakPrefs:
     digest_guild_id: int | None = None
     weekly_current: int = 0
     weekly_best: int = 0
+
+
+@dataclass(frozen=True)
+class StreakInputs:
+    days: dict[date, int]
+    unrecorded: list[datetime]
+    targets: list[tuple[date, int]]
+    planned: frozenset[int]
+    plan_history: list[tuple[date, frozenset[int]]]
 
 
 @dataclass(frozen=True)
@@ -114,11 +124,9 @@ class StreakRepo:
         async with self.db.connect() as conn:
             return await self._days(conn, user_id)
 
-    async def streak_inputs(
-        self, user_id: int
-    ) -> tuple[dict[date, int], list[datetime], list[tuple[date, int]], frozenset[int]]:
+    async def streak_inputs(self, user_id: int) -> StreakInputs:
         """Everything a streak is computed from, in one visit to the database: the days (as
-        :meth:`days`), the weekly targets, and the weekdays of the member's plan."""
+        :meth:`days`), the weekly targets, the weekdays of the member's plan and its history."""
         async with self.db.connect() as conn:
             counts, unrecorded = await self._days(conn, user_id)
             targets = await self._targets(conn, user_id)
@@ -126,7 +134,39 @@ class StreakRepo:
                 select(plan_entries.c.weekday).where(plan_entries.c.user_id == user_id)
             )
             weekdays = frozenset(int(w) for (w,) in planned)
-        return counts, unrecorded, targets, weekdays
+            history = await conn.execute(
+                select(plan_history.c.from_date, plan_history.c.weekdays)
+                .where(plan_history.c.user_id == user_id)
+                .order_by(plan_history.c.from_date)
+            )
+            plans = [(_as_date(day), _weekdays(bits)) for day, bits in history]
+        return StreakInputs(counts, unrecorded, targets, weekdays, plans)
+
+    async def record_plan(
+        self, user_id: int, before: frozenset[int], after: frozenset[int], day: date, now: datetime
+    ) -> None:
+        """The plan changed on local day ``day``; the first change also keeps the plan before it."""
+        async with self.db.begin() as conn:
+            known = await conn.scalar(
+                select(func.count()).select_from(plan_history).where(plan_history.c.user_id == user_id)
+            )
+            if not known:
+                await conn.execute(
+                    insert(plan_history).values(
+                        user_id=user_id, from_date=PLAN_EPOCH, weekdays=_bits(before), updated_at=now
+                    )
+                )
+            changed = await conn.execute(
+                update(plan_history)
+                .where(plan_history.c.user_id == user_id, plan_history.c.from_date == day)
+                .values(weekdays=_bits(after), updated_at=now)
+            )
+            if not changed.rowcount:
+                await conn.execute(
+                    insert(plan_history).values(
+                        user_id=user_id, from_date=day, weekdays=_bits(after), updated_at=now
+                    )
+                )
 
     async def _days(self, conn: AsyncConnection, user_id: int) -> tuple[dict[date, int], list[datetime]]:
         counts: dict[date, int] = defaultdict(int)
@@ -434,6 +474,18 @@ def _milestone(row: Any) -> Milestone:
         problem_at=row["problem_at"],
         granted=int(row.get("granted") or 0) if hasattr(row, "get") else 0,
     )
+
+
+#: The first plan a member is known to have had is in force from the start of their log.
+PLAN_EPOCH = date(2000, 1, 1)
+
+
+def _bits(weekdays: frozenset[int]) -> int:
+    return sum(1 << d for d in weekdays)
+
+
+def _weekdays(bits: int) -> frozenset[int]:
+    return frozenset(d for d in range(7) if bits >> d & 1)
 
 
 def _as_date(value: Any) -> date:

@@ -112,7 +112,18 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "plan_history",
+        sa.Column("user_id", sa.BigInteger, nullable=False),
+        sa.Column("from_date", sa.Date, nullable=False),
+        sa.Column("weekdays", sa.Integer, nullable=False),
+        sa.Column("updated_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "from_date", name="pk_plan_history"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("plan_history")
     op.drop_table("challenge_week_targets")
     op.drop_table("milestone_grants")
     op.drop_table("milestones")
