@@ -53,6 +53,7 @@ EXTENSIONS = (
     "cogs.programs",
     "cogs.readiness",
     "cogs.sessions",
+    "cogs.streaks",
 )
 
 

@@ -29,6 +29,7 @@ from bot.db.repositories.reminders import ReminderRepo
 from bot.db.repositories.routines import RoutineRepo
 from bot.db.repositories.sessions import SessionRepo
 from bot.db.repositories.state import StateRepo
+from bot.db.repositories.streaks import StreakRepo
 from bot.db.repositories.timers import TimerRepo
 from bot.db.repositories.training import TrainingRepo
 from bot.db.repositories.workouts import WorkoutRepo
@@ -39,23 +40,27 @@ from bot.runtime.tasks import ErrorSink
 from bot.scheduling.deliveries import DeliveryScheduler
 from bot.scheduling.lifecycle import Lifecycle
 from bot.scheduling.ratelimit import Pacer
-from bot.services import challenges, checkins, notices, reminders, sessions
+from bot.services import challenges, checkins, digests, milestones, notices, recaps, reminders, sessions
 from bot.services.challenges import ChallengeService
 from bot.services.checkins import CheckinService
+from bot.services.digests import DigestService
 from bot.services.exercises import ExerciseLibrary
 from bot.services.housekeeping import DeliveryHousekeeping
 from bot.services.imports import ImportService
 from bot.services.intervals import TimerService
+from bot.services.milestones import MilestoneService
 from bot.services.notices import AdminNotices
 from bot.services.plans import PlanService
 from bot.services.privacy import PrivacyService
 from bot.services.programs import ProgramService
 from bot.services.progression import ProgressionService
 from bot.services.readiness import ReadinessService
+from bot.services.recaps import RecapService
 from bot.services.reminders import ReminderService
 from bot.services.routines import RoutineService
 from bot.services.sessions import SessionService
 from bot.services.settings import Clock, GuildSettingsService, MemberSettingsService
+from bot.services.streaks import Progress, StreakService
 from bot.services.workouts import WorkoutService
 
 log = logging.getLogger(__name__)
@@ -94,6 +99,11 @@ class Services:
     sessions: SessionService = field(init=False)
     # -- housekeeping (fields) --
     housekeeping: DeliveryHousekeeping = field(init=False)
+    # -- streaks, recaps and milestones (fields) --
+    streaks: StreakService = field(init=False)
+    recaps: RecapService = field(init=False)
+    milestones: MilestoneService = field(init=False)
+    digests: DigestService = field(init=False)
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -156,6 +166,17 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         clock,
         challenges=services.challenges,
     )
+    # -- streaks, recaps and milestones (build) --
+    streak_repo = StreakRepo(db)
+    services.streaks = StreakService(streak_repo, services.members, clock)
+    services.recaps = RecapService(
+        streak_repo, services.streaks, services.challenges, services.deliveries, clock
+    )
+    services.milestones = MilestoneService(streak_repo, services.deliveries, clock)
+    services.challenges.days_of = services.streaks.days
+    services.digests = DigestService(
+        streak_repo, services.streaks, services.members, services.deliveries, clock
+    )
     # -- privacy (build) --
     services.privacy = PrivacyService(db, clock, retention_days=settings.retention_days)
     # -- readiness (build; derived at read time from the log and the ratings, nothing stored) --
@@ -180,6 +201,19 @@ def subscribe(services: Services) -> None:
     services.members.on_zone_changed.append(services.reminders.reschedule)
     # -- progression hints and programs (subscriptions) --
     services.workouts.on_logged.append(services.programs.on_workout_logged)
+    # -- streaks, recaps and milestones (subscriptions) --
+    services.workouts.on_logged.append(services.streaks.on_workout_logged)
+    services.workouts.on_removed.append(services.streaks.on_workout_removed)
+    services.streaks.on_progress.append(services.milestones.on_progress)
+    challenge_service = services.challenges
+
+    async def recount_consistency(progress: Progress) -> None:
+        await challenge_service.refresh_weekly(progress.user_id)
+
+    services.streaks.on_progress.append(recount_consistency)
+    services.members.on_zone_changed.append(services.digests.reschedule)
+    services.plans.on_changed.append(services.streaks.on_plan_changed)
+    services.members.on_quiet_hours_changed.append(services.digests.reschedule)
 
 
 def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
@@ -199,6 +233,10 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         sessions.END_KIND: Lifecycle(settled=services.sessions.ended),
         sessions.CANCELLED_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
         sessions.VOICE_NOTE_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
+        # -- streaks, recaps and milestones (lifecycles) --
+        recaps.KIND: Lifecycle(is_stale=services.recaps.is_stale, settled=services.recaps.settled),
+        milestones.KIND: Lifecycle(),
+        digests.KIND: Lifecycle(is_stale=services.digests.is_stale, settled=services.digests.settled),
     }
 
 
@@ -206,6 +244,9 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
 POST_LABELS = {
     challenges.START_KIND: "A challenge announcement",
     challenges.END_KIND: "A challenge's results",
+    recaps.KIND: "The weekly recap",
+    sessions.START_KIND: "A group session's start",
+    sessions.END_KIND: "A group session's recap",
 }
 
 
@@ -233,6 +274,9 @@ def periodic_jobs(services: Services) -> list[Job]:
         Job("reminder-chain-repair", services.reminders.ensure_scheduled, next_run=_hourly),
         # Sent and missed deliveries older than the retention window.
         Job("delivery-purge", services.housekeeping.purge, next_run=services.housekeeping.next_run),
+        # -- streaks, recaps and milestones (jobs) --
+        Job("recap-deliveries-check", services.recaps.ensure_scheduled),
+        Job("digest-deliveries-check", services.digests.ensure_scheduled),
     ]
     privacy = services.privacy
     if privacy.retention_days:

@@ -9,7 +9,7 @@ import discord
 
 from bot.app import RepmateBot
 from bot.domain.intervals import describe
-from bot.domain.scoring import PodiumPlace, scoring_summary
+from bot.domain.scoring import PodiumPlace
 from bot.domain.text import inline_code
 from bot.services.challenges import (
     Challenge,
@@ -31,6 +31,13 @@ MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
 def how_to_take_part(challenge: Challenge) -> str:
+    if challenge.counts_itself:
+        return (
+            "1. Press **Join** (or `/challenge join`)\n"
+            "2. Train, and log each workout with `/log workout`\n"
+            f"3. Every week with {challenge.weekly_target or 'enough'} sessions adds one; "
+            "there are no results to type in"
+        )
     return (
         "1. Press **Join** (or `/challenge join`)\n"
         f"2. Do the workout: {inline_code(f'/interval start program:{challenge.notation}')} runs a timer\n"
@@ -41,7 +48,7 @@ def how_to_take_part(challenge: Challenge) -> str:
 def announcement_embed(challenge: Challenge, *, late: bool = False) -> discord.Embed:
     lines = [
         f"**{challenge.program.title}** — {describe(challenge.program)}",
-        f"Scoring: {scoring_summary(challenge.scoring)}",
+        f"Scoring: {challenge.scoring_text}",
         f"Runs until {discord_time(challenge.ends_at, 'F')} ({discord_time(challenge.ends_at, 'R')})",
     ]
     if late:
@@ -95,7 +102,7 @@ def results_embed(results: Results, *, late: bool = False) -> discord.Embed:
     challenge = results.challenge
     took_part = f"{results.participants} took part" if results.participants != 1 else "1 took part"
     lines = [
-        f"**{challenge.program.title}** · {scoring_summary(challenge.scoring)}",
+        f"**{challenge.program.title}** · {challenge.scoring_text}",
         f"{took_part}, {results.ranked} logged a result.",
     ]
     if challenge.ended_early:
@@ -141,7 +148,7 @@ def leaderboard_embed(board: Leaderboard, user_id: int, now: datetime) -> discor
     description = "\n".join(
         [
             when,
-            f"**{challenge.program.title}** · {scoring_summary(challenge.scoring)}",
+            f"**{challenge.program.title}** · {challenge.scoring_text}",
             f"{board.participants} joined · {board.ranked} with a result",
         ]
     )
@@ -153,7 +160,11 @@ def leaderboard_embed(board: Leaderboard, user_id: int, now: datetime) -> discor
     if board.me is not None:
         me = board.me
         logs = f"{me.entry_count} result{'s' if me.entry_count != 1 else ''} logged"
-        you = f"`#{me.rank}` of {board.ranked} — **{discord.utils.escape_markdown(me.display)}** ({logs})"
+        you = f"`#{me.rank}` of {board.ranked} — **{discord.utils.escape_markdown(me.display)}**"
+        if not challenge.counts_itself:
+            you += f" ({logs})"
+    elif board.joined and challenge.counts_itself:
+        you = "No week met yet: log your workouts with `/log workout`."
     elif board.joined:
         you = "You haven't logged a result yet: " + inline_code(
             f"/challenge log name:{challenge.name} result:{challenge.example_result}"
@@ -183,7 +194,7 @@ def overview_embed(overview: Overview) -> discord.Embed:
             "ended": f"ended {discord_time(challenge.ends_at, 'R')}",
         }[status]
         people = f"{challenge.participant_count} joined"
-        value = f"{challenge.program.title} · {scoring_summary(challenge.scoring)}\n{when} · {people}{mark}"
+        value = f"{challenge.program.title} · {challenge.scoring_text}\n{when} · {people}{mark}"
         icon = {"upcoming": "🗓️", "running": "🔥", "ended": "🏁"}[status]
         fields.append(Field(f"{icon} {challenge.name}", value))
     return fit_embed(embed, fields)
@@ -209,7 +220,7 @@ def created_text(challenge: Challenge, channel_id: int, now: datetime) -> str:
     when = "It starts now" if starting else f"It starts {discord_time(challenge.starts_at, 'F')}"
     return (
         f"Created {inline_code(challenge.name)}: {challenge.program.title}, scored by "
-        f"{scoring_summary(challenge.scoring)}. {when} and ends {discord_time(challenge.ends_at, 'F')}. "
+        f"{challenge.scoring_text}. {when} and ends {discord_time(challenge.ends_at, 'F')}. "
         f"It will be announced in <#{channel_id}> with a **Join** button"
         + (" (on its way)." if starting else " when it starts; members can already join with ")
         + ("" if starting else inline_code(f"/challenge join name:{challenge.name}") + ".")

@@ -66,6 +66,10 @@ SCORING_CHOICES = [
     app_commands.Choice(name="Rounds + reps, e.g. 7+12 (most wins)", value=ScoringKind.ROUNDS_REPS.value),
     app_commands.Choice(name="Time, e.g. 18:32 (fastest wins)", value=ScoringKind.TIME.value),
     app_commands.Choice(name="Sessions completed (most wins)", value=ScoringKind.SESSIONS.value),
+    app_commands.Choice(
+        name="sessions-per-week: weeks meeting a target (most wins)",
+        value=ScoringKind.SESSIONS_PER_WEEK.value,
+    ),
 ]
 
 
@@ -327,8 +331,10 @@ class ChallengesCog(
         start="YYYY-MM-DD HH:MM in your time zone, or now",
         end="YYYY-MM-DD HH:MM in your time zone (at most 90 days after the start)",
         scoring="How results are compared (default: follows the program)",
+        weekly_target="For sessions-per-week: sessions a week that count a week as met (1 to 14)",
     )
     @app_commands.choices(scoring=SCORING_CHOICES)
+    @app_commands.rename(weekly_target="weekly-target")
     async def create(
         self,
         interaction: Interaction,
@@ -337,6 +343,7 @@ class ChallengesCog(
         start: app_commands.Range[str, 1, 40],
         end: app_commands.Range[str, 1, 40],
         scoring: app_commands.Choice[str] | None = None,
+        weekly_target: int | None = None,
     ) -> None:
         guild = _guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -352,6 +359,7 @@ class ChallengesCog(
             start=start,
             end=end,
             scoring=scoring.value if scoring is not None else None,
+            weekly_target=weekly_target,
         )
         await reply(interaction, created_text(challenge, channel.id, self.bot.clock.now()))
 

@@ -50,8 +50,9 @@ TOPICS: dict[str, Topic] = {
         "in your history from a Strong or Hevy CSV export, or the CSV `/log export` writes "
         "(its columns are in the README). `/readiness` draws how "
         "recovered each muscle group is from your log and soreness ratings, and what to train today "
-        "(a training aid, not a medical measure).",
-        ("routine", "log", "exercise", "plan", "program", "readiness"),
+        "(a training aid, not a medical measure). `/streak` counts the "
+        "weeks you meet your weekly target and, with a plan, your training days, on your own local days.",
+        ("routine", "log", "exercise", "plan", "program", "readiness", "streak"),
     ),
     "checkins": Topic(
         "Check-ins and reminders",
@@ -87,7 +88,8 @@ TOPICS: dict[str, Topic] = {
     ),
     "admins": Topic(
         "For server admins",
-        "Choose the channels Repmate posts in, the coach role, and where the triage points members. "
+        "Choose the channels Repmate posts in, the coach role, and where the triage points members; "
+        "set the server's time zone, a weekly recap post and milestone roles. "
         "These commands need the **Manage Server** permission.",
         ("setup", "admin"),
     ),

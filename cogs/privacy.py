@@ -41,6 +41,13 @@ def confirm_view(user_id: int, expires: int) -> discord.ui.View:
     return view
 
 
+#: Deleting data never touches Discord roles: they belong to the server, and its admins decide.
+ROLES_KEPT = (
+    "Milestone roles already granted to you stay on your Discord profile: they belong to the server, "
+    "so ask an admin to remove them if you wish."
+)
+
+
 def receipt_text(receipt: Receipt) -> str:
     if not receipt.anything:
         return "There was nothing left to delete: Repmate holds no data about you."
@@ -52,6 +59,8 @@ def receipt_text(receipt: Receipt) -> str:
         posts = plural(len(receipt.posts), "shared routine post")
         lines.append(f"Your {posts} now say the routines were removed.")
     lines.append("Pending check-ins and reminders are cancelled. Using Repmate again starts afresh.")
+    if receipt.removed.get("milestone_grants"):
+        lines.append(ROLES_KEPT)
     return "\n".join(lines)
 
 
@@ -165,6 +174,8 @@ class PrivacyCog(commands.GroupCog, group_name="privacy", group_description="See
             if counts.get("challenges")
             else []
         )
+        if counts.get("milestone_grants"):
+            kept.append(ROLES_KEPT)
         expires = int((self.bot.clock.now() + CONFIRM_FOR).timestamp())
         embed = discord.Embed(
             title="Delete all your Repmate data?",

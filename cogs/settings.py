@@ -17,9 +17,10 @@ from discord.ext import commands
 
 from bot.app import RepmateBot
 from bot.domain import localtime
+from bot.domain.text import plural
 from bot.errors import NotAllowed
 from bot.services.settings import MemberSettings, TimezoneSet
-from bot.ui import COLOUR, reply, run_component
+from bot.ui import COLOUR, discord_time, reply, run_component
 from cogs import ids
 
 Interaction = discord.Interaction[RepmateBot]
@@ -210,6 +211,47 @@ class SettingsCog(commands.GroupCog, group_name="settings", group_description="Y
             else "Progression hints are **off**; `/settings progression hints:on` brings them back."
         )
         await reply(interaction, note)
+
+    @app_commands.command(
+        name="weekly-target", description="How many sessions a week keep your weekly streak going"
+    )
+    @app_commands.describe(sessions="Sessions per week, 1 to 14 (3 unless you change it)")
+    async def weekly_target(self, interaction: Interaction, sessions: int) -> None:
+        await interaction.response.defer(ephemeral=True)
+        streaks = await self.bot.services.streaks.set_weekly_target(interaction.user.id, sessions)
+        await reply(
+            interaction,
+            f"Your weekly target is **{plural(sessions, 'session')}** from this week on; earlier weeks keep "
+            f"the target they had. This week so far: {streaks.this_week_sessions} of {sessions}. "
+            "See your streak with `/streak`.",
+        )
+
+    @app_commands.command(name="recap-mentions", description="Whether the server's weekly recap may name you")
+    @app_commands.describe(enabled="on: the recap may show your name (never a ping); off: it leaves you out")
+    async def recap_mentions(self, interaction: Interaction, enabled: bool) -> None:
+        await interaction.response.defer(ephemeral=True)
+        await self.bot.services.streaks.set_recap_mentions(interaction.user.id, enabled)
+        note = (
+            "The weekly recap may show your name (without pinging you)."
+            if enabled
+            else "The weekly recap will leave your name out; your sessions still count in the totals."
+        )
+        await reply(interaction, note)
+
+    @app_commands.command(name="digest", description="A weekly DM summing up your training week")
+    @app_commands.describe(enabled="on: a DM every Monday morning (after your quiet hours); off: none")
+    async def digest(self, interaction: Interaction, enabled: bool) -> None:
+        await interaction.response.defer(ephemeral=True)
+        due = await self.bot.services.digests.set_enabled(interaction.user.id, enabled, interaction.guild_id)
+        if due is None:
+            await reply(interaction, "The weekly digest is **off**.")
+            return
+        await reply(
+            interaction,
+            "The weekly digest is **on**: your sessions, volume, records, streak and soreness trend by DM "
+            "every Monday at 09:00 your time (after your quiet hours). "
+            f"The first is {discord_time(due, 'F')}. A week with nothing logged sends nothing.",
+        )
 
     @app_commands.command(name="show", description="Show your settings")
     async def show(self, interaction: Interaction) -> None:

@@ -137,4 +137,5 @@ from bot.db import (  # noqa: E402, F401
     tables_routines,
     tables_sessions,
     tables_standings,
+    tables_streaks,
 )

@@ -40,6 +40,7 @@ __all__ = [
     "is_lower_better",
     "member_score",
     "parse_result",
+    "parse_scoring_name",
     "podium",
     "rank_entries",
     "scoring_summary",
@@ -62,6 +63,9 @@ class ScoringKind(StrEnum):
     ROUNDS_REPS = "rounds_reps"
     TIME = "time"
     SESSIONS = "sessions"
+    #: Consistency: weeks (each participant's own local weeks) meeting the challenge's weekly
+    #: target of sessions logged with ``/log workout``; counted by the bot, never typed in.
+    SESSIONS_PER_WEEK = "sessions_week"
 
 
 class ResultError(ValueError):
@@ -118,6 +122,14 @@ def is_lower_better(kind: ScoringKind) -> bool:
     return kind is ScoringKind.TIME
 
 
+def parse_scoring_name(value: str) -> ScoringKind:
+    """A scoring as stored or as typed (``sessions-per-week`` and ``sessions_week`` alike)."""
+    word = value.strip().lower().replace("-", "_")
+    if word == "sessions_per_week":
+        return ScoringKind.SESSIONS_PER_WEEK
+    return ScoringKind(word)
+
+
 def scoring_summary(kind: ScoringKind) -> str:
     """What counts and who wins, for challenge announcements and leaderboards."""
     return {
@@ -126,6 +138,7 @@ def scoring_summary(kind: ScoringKind) -> str:
         ScoringKind.ROUNDS_REPS: "rounds + reps, most wins",
         ScoringKind.TIME: "time, fastest wins",
         ScoringKind.SESSIONS: "sessions completed, most wins",
+        ScoringKind.SESSIONS_PER_WEEK: "weeks meeting the weekly target, most wins",
     }[kind]
 
 
@@ -140,6 +153,8 @@ def display_value(kind: ScoringKind, value: int) -> str:
         return f"{rounds}+{reps}"
     if kind is ScoringKind.TIME:
         return format_clock(value)
+    if kind is ScoringKind.SESSIONS_PER_WEEK:
+        return f"{value} week" if value == 1 else f"{value} weeks"
     return f"{value} session" if value == 1 else f"{value} sessions"
 
 
@@ -191,6 +206,13 @@ def parse_result(kind: ScoringKind, text: str, *, program: Program | None = None
         return _parse_rounds_reps(raw, shown)
     if kind is ScoringKind.TIME:
         return _parse_time(raw, shown, program.cap_s if program is not None else None)
+    if kind is ScoringKind.SESSIONS_PER_WEEK:
+        raise ResultError(
+            kind,
+            "This challenge counts itself: each week with the target number of workouts adds one to your "
+            "score, so there is nothing to type in. Log your workouts instead, e.g. `/log workout "
+            "routine:Leg Day`.",
+        )
     return _parse_sessions(raw, shown)
 
 

@@ -13,8 +13,9 @@ so the rules live (and are tested) here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -42,8 +43,13 @@ from bot.domain.scoring import (
     display_value,
     is_lower_better,
     parse_result,
+    parse_scoring_name,
     podium,
+    scoring_summary,
 )
+from bot.domain.streaks import TARGET_MAX as WEEKLY_TARGET_MAX
+from bot.domain.streaks import TARGET_MIN as WEEKLY_TARGET_MIN
+from bot.domain.streaks import sessions_per_week_score
 from bot.domain.text import NameRules, clean_name, code_safe, inline_code, name_key
 from bot.errors import NotAllowed, NotFound, UserFacingError
 from bot.scheduling.deliveries import DeliveryScheduler
@@ -78,6 +84,7 @@ _EXAMPLE_RESULTS = {
     ScoringKind.ROUNDS_REPS: "7+12",
     ScoringKind.TIME: "18:32",
     ScoringKind.SESSIONS: "1",
+    ScoringKind.SESSIONS_PER_WEEK: "",
 }
 
 
@@ -131,6 +138,8 @@ class Challenge:
     announce_message_id: int | None
     results_message_id: int | None
     participant_count: int
+    #: Sessions a week, for a consistency challenge (``scoring:sessions-per-week``).
+    weekly_target: int | None = None
 
     def status(self, now: datetime) -> Status:
         if now < self.starts_at:
@@ -140,6 +149,21 @@ class Challenge:
     @property
     def example_result(self) -> str:
         return example_result(self.scoring, self.program)
+
+    @property
+    def counts_itself(self) -> bool:
+        """Scored from the members' logged workouts, not from results typed in."""
+        return self.scoring is ScoringKind.SESSIONS_PER_WEEK
+
+    @property
+    def scoring_text(self) -> str:
+        if self.counts_itself and self.weekly_target is not None:
+            sessions = "session" if self.weekly_target == 1 else "sessions"
+            return (
+                f"weeks with {self.weekly_target} {sessions} logged with /log workout (your own local "
+                "weeks), most wins"
+            )
+        return scoring_summary(self.scoring)
 
     def display(self, value: int) -> str:
         return display_value(self.scoring, value)
@@ -256,7 +280,7 @@ def parse_scoring(value: str | None, program: Program) -> ScoringKind:
     if value is None or not value.strip():
         return default_scoring(program)
     try:
-        return ScoringKind(value.strip().lower())
+        return parse_scoring_name(value)
     except ValueError:
         options = ", ".join(f"`{k.value}`" for k in ScoringKind)
         raise UserFacingError(
@@ -308,12 +332,21 @@ class ChallengeService:
         self.members = members
         self.deliveries = deliveries
         self.clock = clock
+        #: A member's sessions per local day as logged (the streaks feature provides it), for
+        #: consistency challenges; without it they stay at no score.
+        self.days_of: Callable[[int], Awaitable[dict[date, int]]] | None = None
 
     # -- finding ---------------------------------------------------------------------------------
 
     async def get(self, challenge_id: int) -> Challenge | None:
         row = await self.repo.get(challenge_id)
-        return _challenge(row) if row is not None else None
+        return await self._complete(_challenge(row)) if row is not None else None
+
+    async def _complete(self, challenge: Challenge) -> Challenge:
+        """A consistency challenge with its weekly target."""
+        if not challenge.counts_itself:
+            return challenge
+        return dataclasses.replace(challenge, weekly_target=await self.repo.week_target(challenge.id))
 
     async def by_id(self, challenge_id: int) -> Challenge:
         challenge = await self.get(challenge_id)
@@ -334,7 +367,7 @@ class ChallengeService:
             raise NotFound(
                 f"There's no challenge called {inline_code(name, NAME_MAX)} in this server.", example=hint
             )
-        return _challenge(row)
+        return await self._complete(_challenge(row))
 
     async def names(
         self, guild_id: int, current: str, *, scope: Scope = "any", joined_by: int | None = None
@@ -385,12 +418,14 @@ class ChallengeService:
         start: str,
         end: str,
         scoring: str | None = None,
+        weekly_target: int | None = None,
     ) -> Challenge:
         """Validate everything, store the challenge and schedule its announcements."""
         await self.ensure_can_create(guild_id, actor)
         clean = clean_name(name, NAME_RULES)
         parsed = read_program(program)
         kind = parse_scoring(scoring, parsed)
+        self._check_weekly_target(kind, weekly_target)
         now = self.clock()
         zone = (await self.members.get(actor.user_id)).zone
         starts_at = parse_when(start, zone, now, what="start")
@@ -424,11 +459,52 @@ class ChallengeService:
                 example=f"`{code_safe(clean, NAME_MAX - 6)} {localtime.local_date(starts_at, zone).year}`",
             )
         try:
+            if weekly_target is not None:
+                await self.repo.set_week_target(row.id, weekly_target)
             await self._schedule(row)
         except BaseException:
             await self.repo.delete(row.id)
             raise
-        return _challenge(row)
+        return dataclasses.replace(_challenge(row), weekly_target=weekly_target)
+
+    @staticmethod
+    def _check_weekly_target(kind: ScoringKind, weekly_target: int | None) -> None:
+        example = "`/challenge create ... scoring:sessions-per-week weekly-target:3`"
+        if kind is ScoringKind.SESSIONS_PER_WEEK:
+            if weekly_target is None or not WEEKLY_TARGET_MIN <= weekly_target <= WEEKLY_TARGET_MAX:
+                raise UserFacingError(
+                    f"A sessions-per-week challenge needs a weekly target from {WEEKLY_TARGET_MIN} to "
+                    f"{WEEKLY_TARGET_MAX} sessions, so nothing was created.",
+                    example=example,
+                )
+        elif weekly_target is not None:
+            raise UserFacingError(
+                "A weekly target only goes with `scoring:sessions-per-week`, so nothing was created.",
+                example=example,
+            )
+
+    async def refresh_weekly(self, user_id: int, *, only: Challenge | None = None) -> int:
+        """Recount the member's weeks met in their running consistency challenges; how many."""
+        if self.days_of is None:
+            return 0
+        now = self.clock()
+        if only is not None:
+            running = [only] if only.status(now) == "running" else []
+        else:
+            rows = await self.repo.running_for_member(user_id, ScoringKind.SESSIONS_PER_WEEK.value, now)
+            running = [await self._complete(_challenge(r)) for r in rows]
+        if not running:
+            return 0
+        days = await self.days_of(user_id)
+        zone = (await self.members.get(user_id)).zone
+        for challenge in running:
+            if challenge.weekly_target is None:
+                continue
+            first = localtime.local_date(challenge.starts_at, zone)
+            last = localtime.local_date(min(now, challenge.ends_at), zone)
+            weeks = sessions_per_week_score(days, challenge.weekly_target, first, last)
+            await self.repo.set_score(challenge.id, user_id, weeks, now)
+        return len(running)
 
     def _check_window(self, starts_at: datetime, ends_at: datetime, zone: ZoneInfo, now: datetime) -> None:
         tomorrow = _when_example(zone, now, hours=24)
@@ -500,6 +576,9 @@ class ChallengeService:
         now = self.clock()
         self._refuse_if_ended(challenge, now, "join")
         added = await self.repo.join(challenge.id, user_id, now)
+        if added and challenge.counts_itself:
+            # Workouts logged since the start count at once.
+            await self.refresh_weekly(user_id, only=challenge)
         return Joined(challenge, already=not added)
 
     async def leave(self, guild_id: int, user_id: int, name: str) -> Left:
@@ -521,6 +600,13 @@ class ChallengeService:
 
     async def log_to(self, challenge: Challenge, user_id: int, text: str | None) -> Logged:
         now = self.clock()
+        if challenge.counts_itself:
+            raise UserFacingError(
+                f"{inline_code(challenge.name)} counts itself: every workout you log with `/log workout` "
+                "counts towards your week, and each week that meets the target adds one to your score. "
+                "Nothing was logged here.",
+                example=f"`/challenge leaderboard name:{challenge.name}`",
+            )
         status = challenge.status(now)
         if status == "upcoming":
             raise UserFacingError(

@@ -10,7 +10,8 @@ The exercise library lives in :mod:`bot.services.exercises`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -21,6 +22,8 @@ from bot.domain.text import inline_code
 from bot.errors import NotFound, UserFacingError
 from bot.services.routines import RoutineService
 from bot.services.settings import MemberSettingsService
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -117,6 +120,9 @@ class PlanService:
         self.routines = routines
         self.members = members
         self.clock = clock
+        #: Called with (member, planned weekdays before, after) once a day was set or cleared
+        #: (streaks keep the plan as it was, so a new plan never rewrites past days).
+        self.on_changed: list[Callable[[int, frozenset[int], frozenset[int]], Awaitable[None]]] = []
 
     # -- for other features ------------------------------------------------------------------------
 
@@ -150,23 +156,37 @@ class PlanService:
         weekday = parse_weekday(day)
         planned = await self._own_routine(user_id, weekday, routine_name)
         previous = await self.planned_for_weekday(user_id, weekday)
+        before = await self._weekdays(user_id)
         if not await self.repo.set(user_id, weekday, planned.routine_id, self.clock()):
             raise NotFound(
                 f"{inline_code(planned.routine_name)} was deleted just now, so nothing was planned.",
                 example=EXAMPLE_PLAN_SET,
             )
+        await self._changed(user_id, before, before | {weekday})
         return PlanChange(weekday, planned, previous)
 
     async def clear(self, user_id: int, day: str | int) -> PlanChange:
         """Make a weekday a rest day again; refused (changing nothing) when it already is one."""
         weekday = parse_weekday(day)
         previous = await self.planned_for_weekday(user_id, weekday)
+        before = await self._weekdays(user_id)
         if previous is None or not await self.repo.clear(user_id, weekday):
             raise NotFound(
                 f"Nothing is planned on {DAY_NAMES[weekday]}, so there was nothing to clear.",
                 example="`/plan show` lists your planned days",
             )
+        await self._changed(user_id, before, before - {weekday})
         return PlanChange(weekday, None, previous)
+
+    async def _weekdays(self, user_id: int) -> frozenset[int]:
+        return frozenset(p.weekday for p in await self.for_member(user_id))
+
+    async def _changed(self, user_id: int, before: frozenset[int], after: frozenset[int]) -> None:
+        for listener in list(self.on_changed):
+            try:
+                await listener(user_id, before, after)
+            except Exception:
+                log.exception("A plan-changed listener failed for member %s", user_id)
 
     async def planned_for_weekday(self, user_id: int, weekday: int) -> PlannedRoutine | None:
         row = await self.repo.on_weekday(user_id, weekday)

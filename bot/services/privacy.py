@@ -40,9 +40,13 @@ FRIENDLY: dict[str, tuple[str, str]] = {
     "session_rsvps": ("group session answer", "group session answers"),
     "session_voice_spans": ("time in a session's voice channel", "times in sessions' voice channels"),
     "session_attendance": ("group session attended", "group sessions attended"),
+    "workout_days": ("workout's local day (for streaks)", "workouts' local days (for streaks)"),
+    "streak_targets": ("weekly target", "weekly targets"),
+    "milestone_grants": ("milestone reached", "milestones reached"),
+    "plan_history": ("earlier weekly plan (for streaks)", "earlier weekly plans (for streaks)"),
 }
 #: Tables with one row per member, named without a count.
-WHOLE = {"members": "your settings"}
+WHOLE = {"members": "your settings", "streak_prefs": "your streak, recap and digest choices"}
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,8 @@ class MemberSettingsService:
         self.clock = clock
         #: Called with the member's id after their time zone changed (reminders move with it).
         self.on_zone_changed: list[Callable[[int], Awaitable[None]]] = []
+        #: Called with the member's id after their quiet hours changed (the weekly digest moves).
+        self.on_quiet_hours_changed: list[Callable[[int], Awaitable[None]]] = []
 
     def resolve(self, row: MemberRow) -> MemberSettings:
         return MemberSettings(
@@ -184,8 +186,11 @@ class MemberSettingsService:
             end_t = localtime.parse_hhmm(end)
         except localtime.TimeInputError as exc:
             raise UserFacingError(str(exc)) from None
-        return self.resolve(
+        settings = self.resolve(
             await self.repo.update(
                 user_id, self.clock(), quiet_start_min=_minutes(start_t), quiet_end_min=_minutes(end_t)
             )
         )
+        for listener in self.on_quiet_hours_changed:
+            await listener(user_id)
+        return settings

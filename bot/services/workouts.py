@@ -59,6 +59,8 @@ class LoggedSession:
     user_id: int
     guild_id: int | None
     performed_at: datetime
+    #: Personal records the session set (first-time baselines not counted).
+    records: int = 0
 
 
 @dataclass(frozen=True)
@@ -351,7 +353,8 @@ class WorkoutService:
             ),
             now,
         )
-        logged = LoggedSession(stored.id, user_id, guild_id, stored.performed_at)
+        new_records = sum(1 for r in records if r.kind is not RecordKind.FIRST_LOGGED)
+        logged = LoggedSession(stored.id, user_id, guild_id, stored.performed_at, new_records)
         for listener in list(self.on_logged):
             try:
                 await listener(logged)

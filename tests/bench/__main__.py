@@ -242,7 +242,12 @@ def main() -> None:
             ("outage", lambda: bench_outage.run(size)),
             ("startup", lambda: bench_startup(folder, pending)),
         ]
-        features = ("tests.bench.bench_imports", "tests.bench.bench_readiness", "tests.bench.bench_sessions")
+        features = (
+            "tests.bench.bench_imports",
+            "tests.bench.bench_readiness",
+            "tests.bench.bench_sessions",
+            "tests.bench.bench_streaks",
+        )
         for extra in features:
             module = __import__(extra, fromlist=["run"])
             steps.append((extra.rsplit(".", 1)[1], module.run))

@@ -20,6 +20,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from bot.db.database import Database
 from bot.db.tables_challenges import challenge_entries, challenge_participants, challenges
 from bot.db.tables_standings import challenge_scores, challenge_tallies
+from bot.db.tables_streaks import challenge_week_targets
 
 #: How a member's entries become their score: best-highest, best-lowest (times) or a total.
 Aggregate = Literal["max", "min", "sum"]
@@ -262,6 +263,50 @@ class ChallengeRepo:
         )
         async with self.db.connect() as conn:
             return [_challenge(r) for r in (await conn.execute(query)).mappings()]
+
+    # -- consistency challenges (scoring:sessions-per-week) ---------------------------------------
+
+    async def set_week_target(self, challenge_id: int, target: int) -> None:
+        async with self.db.begin() as conn:
+            await conn.execute(
+                insert(challenge_week_targets).values(challenge_id=challenge_id, target=target)
+            )
+
+    async def week_target(self, challenge_id: int) -> int | None:
+        async with self.db.connect() as conn:
+            return await conn.scalar(
+                select(challenge_week_targets.c.target).where(
+                    challenge_week_targets.c.challenge_id == challenge_id
+                )
+            )
+
+    async def running_for_member(self, user_id: int, scoring: str, now: datetime) -> list[ChallengeRow]:
+        """Running challenges with this scoring that the member joined, in any server."""
+        query = (
+            _select()
+            .join(
+                _participants,
+                and_(_participants.c.challenge_id == challenges.c.id, _participants.c.user_id == user_id),
+            )
+            .where(challenges.c.scoring == scoring, challenges.c.starts_at <= now, challenges.c.ends_at > now)
+        )
+        async with self.db.connect() as conn:
+            return [_challenge(r) for r in (await conn.execute(query)).mappings()]
+
+    async def set_score(self, challenge_id: int, user_id: int, score: int, now: datetime) -> None:
+        """A standing the bot counts itself (weeks met): set, not accumulated from entries."""
+        member = and_(_participants.c.challenge_id == challenge_id, _participants.c.user_id == user_id)
+        changed = or_(_participants.c.score.is_(None), _participants.c.score != score)
+        async with self.db.begin() as conn:
+            await conn.execute(
+                update(_participants)
+                .where(member)
+                .values(
+                    score=score,
+                    sort_key=-score,
+                    score_at=case((changed, now), else_=_participants.c.score_at),
+                )
+            )
 
     async def awaiting_results(self) -> list[ChallengeRow]:
         """Challenges whose results have not been posted yet (their deliveries must exist)."""
