@@ -235,7 +235,8 @@ def delivery_lifecycles(services: Services) -> dict[str, Lifecycle]:
         sessions.VOICE_NOTE_KIND: Lifecycle(is_stale=services.sessions.notice_is_stale),
         # -- streaks, recaps and milestones (lifecycles) --
         recaps.KIND: Lifecycle(is_stale=services.recaps.is_stale, settled=services.recaps.settled),
-        milestones.KIND: Lifecycle(),
+        # A role grant is not a DM: closed DMs don't hold it back.
+        milestones.KIND: Lifecycle(direct_message=False),
         digests.KIND: Lifecycle(is_stale=services.digests.is_stale, settled=services.digests.settled),
     }
 

@@ -355,7 +355,12 @@ class Dispatcher:
             reason = f"stale: due {delivery.due_at.isoformat()}, reached {now.isoformat()}"
             await self._missed(kind, delivery, reason, now=now, count_attempt=False)
             return None
-        if delivery.channel_id is None and member is not None and member.unreachable_since is not None:
+        if (
+            kind.lifecycle.direct_message
+            and delivery.channel_id is None
+            and member is not None
+            and member.unreachable_since is not None
+        ):
             await self.repo.mark_final(
                 delivery.id,
                 self.worker,

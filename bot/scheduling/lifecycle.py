@@ -39,7 +39,13 @@ def never_stale(_delivery: Delivery, _now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class Lifecycle:
-    """When a kind goes stale and what follows it; both optional."""
+    """When a kind goes stale and what follows it; both optional.
+
+    ``direct_message``: a delivery of this kind without a channel is a DM to its member, so it
+    waits while their DMs are closed. A kind that only acts for the member (a role grant)
+    says False and goes ahead.
+    """
 
     is_stale: IsStale = never_stale
     settled: OnSettled | None = None
+    direct_message: bool = True

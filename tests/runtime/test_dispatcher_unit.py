@@ -414,3 +414,24 @@ async def test_a_renderer_with_nothing_to_send_cancels_and_settles(db: Database)
     assert final is not None and final.status == "cancelled" and final.attempts == 0
     assert [(s.delivery.id, s.status) for s in r.settled] == [(gone.id, "cancelled")]
     assert r.sender.sent == [] and r.sender.opened == []
+
+
+async def test_a_kind_that_sends_no_dm_goes_ahead_while_the_members_dms_are_closed(db: Database) -> None:
+    r = await rig(db, renderer=False)
+    acted: list[int] = []
+
+    async def grant(delivery: Delivery, late: bool) -> Outgoing | None:
+        acted.append(delivery.id)
+        return None  # did its work (a role grant, say); nothing to post
+
+    r.kinds = DeliveryKinds({"grant": Lifecycle(direct_message=False), "note": Lifecycle()})
+    r.dispatcher.kinds = r.kinds
+    r.kinds.renderers.add("grant", grant)
+    r.kinds.renderers.add("note", render)
+    await MemberRepo(db).mark_unreachable(42, T0)
+    role = await r.scheduler.schedule("grant", T0, user_id=42, payload={})
+    dm = await r.scheduler.schedule("note", T0, user_id=42, payload={"text": "hi"})
+    await r.at(T0)
+    assert acted == [role.id]
+    statuses = [(await r.scheduler.get(d.id)) for d in (role, dm)]
+    assert [d.status for d in statuses if d is not None] == ["cancelled", "paused"]
