@@ -10,6 +10,7 @@ from bot.db.database import Database
 from bot.db.repositories.routines import NewRoutine, RoutineRepo
 from bot.db.repositories.workouts import NewSession, SetRow, WorkoutRepo
 from bot.db.tables_routines import routine_likes, workout_sets
+from bot.domain.records import RecordBook, SetRecord
 
 T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 ALICE = 1_456_074_443_980_800_123
@@ -195,10 +196,10 @@ async def test_sessions_sets_history_and_undo(db: Database) -> None:
     ]
     assert sets[2].duration_s == 45 and sets[2].reps is None and sets[4].percent == 80.0
 
-    history = await repo.history_sets(ALICE, ["back-squat", "plank", "push-up", "bench-press"])
-    assert sorted(history["back-squat"]) == [(100.0, 5), (100.0, 5), (110.0, 5)]
-    assert history["push-up"] == [(0.0, 15)]
-    assert "plank" not in history and "bench-press" not in history, "no reps or no known load"
+    books = await repo.record_books(ALICE, ["back-squat", "plank", "push-up", "bench-press"])
+    assert books["back-squat"] == RecordBook.of([SetRecord(100.0, 5), SetRecord(110.0, 5)])
+    assert books["push-up"] == RecordBook.of([SetRecord(0.0, 15)])
+    assert books["plank"].empty and books["bench-press"].empty, "no reps or no known load"
 
     assert await repo.last_logged(ALICE) == second
     assert [s.id for s in await repo.sessions_since(ALICE, T0)] == [second.id, first.id]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bot.db.database import Database
+from bot.db.repositories.workouts import rebuild_records
 from bot.db.tables_imports import workout_imports
 from bot.db.tables_routines import workout_sessions, workout_sets
 from bot.domain.imports import ExportSet, ImportedSession
@@ -182,6 +183,10 @@ class ImportRepo:
                     rows = []
             if rows:
                 await conn.exec_driver_sql(sql, rows)
+            # Imported sets count for personal records like logged ones.
+            keys = sorted({s.exercise_key for session in sessions for s in session.sets if s.exercise_key})
+            if keys:
+                await rebuild_records(conn, user_id, keys)
             result = await conn.execute(
                 insert(workout_imports).values(
                     user_id=user_id,

@@ -290,26 +290,7 @@ class WorkoutRepo:
         )
 
     async def _rebuild_records(self, conn: AsyncConnection, user_id: int, keys: Sequence[str]) -> None:
-        """The records of ``keys`` recomputed from the member's remaining sets."""
-        s = workout_sets.c
-        rows = await conn.execute(
-            select(s.exercise_key, s.weight_kg, s.reps)
-            .where(s.user_id == user_id, s.exercise_key.in_(keys), s.reps >= 1, s.weight_kg.is_not(None))
-            .distinct()
-        )
-        done: dict[str, list[SetRecord]] = defaultdict(list)
-        for key, weight, reps in rows:
-            done[key].append(SetRecord(float(weight), int(reps)))
-        await conn.execute(
-            delete(personal_records).where(
-                personal_records.c.user_id == user_id, personal_records.c.exercise_key.in_(keys)
-            )
-        )
-        fresh = [
-            row for key, history in done.items() for row in _record_rows(user_id, key, RecordBook.of(history))
-        ]
-        if fresh:
-            await conn.execute(insert(personal_records), fresh)
+        await rebuild_records(conn, user_id, keys)
 
     async def sessions_since(
         self, user_id: int, since: datetime, *, limit: int | None = None
@@ -374,3 +355,26 @@ class WorkoutRepo:
         )
         async with self.db.connect() as conn:
             return [TimedSet(*row) for row in await conn.execute(query)]
+
+
+async def rebuild_records(conn: AsyncConnection, user_id: int, keys: Sequence[str]) -> None:
+    """The records of ``keys`` recomputed from the member's sets (after an undo, or an import)."""
+    s = workout_sets.c
+    rows = await conn.execute(
+        select(s.exercise_key, s.weight_kg, s.reps)
+        .where(s.user_id == user_id, s.exercise_key.in_(keys), s.reps >= 1, s.weight_kg.is_not(None))
+        .distinct()
+    )
+    done: dict[str, list[SetRecord]] = defaultdict(list)
+    for key, weight, reps in rows:
+        done[key].append(SetRecord(float(weight), int(reps)))
+    await conn.execute(
+        delete(personal_records).where(
+            personal_records.c.user_id == user_id, personal_records.c.exercise_key.in_(keys)
+        )
+    )
+    fresh = [
+        row for key, history in done.items() for row in _record_rows(user_id, key, RecordBook.of(history))
+    ]
+    if fresh:
+        await conn.execute(insert(personal_records), fresh)
