@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -127,17 +127,46 @@ def weekly_volume_figure(weeks: Sequence[tuple[date, float]], units: WeightSyste
 
 def render_weekly_volume(weeks: Sequence[tuple[date, float]], units: WeightSystem, title: str) -> bytes:
     """:func:`weekly_volume_figure` as PNG bytes."""
-    figure = weekly_volume_figure(weeks, units, title)
+    return png_bytes(weekly_volume_figure(weeks, units, title))
+
+
+def png_bytes(figure: Figure) -> bytes:
+    """A figure as PNG on the embed's background."""
     buffer = io.BytesIO()
     # Light compression: a flat chart stays small, and this is a third of the default's time.
     figure.savefig(
-        buffer, format="png", dpi=DPI, facecolor=EMBED_BACKGROUND, pil_kwargs={"compress_level": 3}
+        buffer, format="png", dpi=figure.dpi, facecolor=EMBED_BACKGROUND, pil_kwargs={"compress_level": 3}
     )
     return buffer.getvalue()
 
 
-_CACHE: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-_CACHE_SIZE = 256
+class RenderedPngs:
+    """Recent pictures by their content, each drawn in a worker thread the first time.
+
+    Drawing off the event loop keeps it serving members; the same data draws the same
+    picture, so a member looking again gets theirs without a redraw.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._pngs: OrderedDict[Hashable, bytes] = OrderedDict()
+
+    async def get(self, key: Hashable, render: Callable[[], bytes]) -> bytes:
+        cached = self._pngs.get(key)
+        if cached is not None:
+            self._pngs.move_to_end(key)
+            return cached
+        png = await asyncio.to_thread(render)
+        self._pngs[key] = png
+        while len(self._pngs) > self.size:
+            self._pngs.popitem(last=False)
+        return png
+
+    def clear(self) -> None:
+        self._pngs.clear()
+
+
+_PNGS = RenderedPngs()
 
 
 async def weekly_volume_png(weeks: Sequence[tuple[date, float]], units: WeightSystem, title: str) -> bytes:
@@ -146,13 +175,5 @@ async def weekly_volume_png(weeks: Sequence[tuple[date, float]], units: WeightSy
     The same data renders the same picture, so recent charts are kept (by their data) and
     a member looking at their history again gets it without drawing it again.
     """
-    key = (tuple(weeks), units, title)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        _CACHE.move_to_end(key)
-        return cached
-    png = await asyncio.to_thread(render_weekly_volume, list(weeks), units, title)
-    _CACHE[key] = png
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return png
+    shown = list(weeks)
+    return await _PNGS.get((tuple(weeks), units, title), lambda: render_weekly_volume(shown, units, title))

@@ -11,15 +11,15 @@ Renders run in a worker thread, one at a time.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from bot.services.charts import EMBED_BACKGROUND, RenderedPngs
+
 #: Discord's dark theme and the brand colours, as in bot/services/charts.py.
-EMBED_BACKGROUND = "#393A41"
 TEXT = "#F3F3F4"
 MUTED = "#B5BAC1"
 TRACK = "#4E5058"
@@ -44,8 +44,7 @@ _LOCK = threading.Lock()
 _LAYOUTS: OrderedDict[tuple[object, ...], _Layout] = OrderedDict()
 #: A background per pair of column lengths (at most 10 x 10), so the usual ones stay kept.
 _LAYOUT_CACHE = 32
-_PNGS: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-_PNG_CACHE = 256
+_PNGS = RenderedPngs()
 
 
 def colour(percent: int, ease_off: int, ready: int) -> str:
@@ -195,19 +194,7 @@ async def readiness_png(
 ) -> bytes:
     """:func:`render_readiness` in a worker thread; the same figures give the kept picture."""
     key: tuple[Any, ...] = (tuple(tuple(c) for c in columns), tuple(headings), ease_off, ready, title)
-    cached = _PNGS.get(key)
-    if cached is not None:
-        _PNGS.move_to_end(key)
-        return cached
-    png = await asyncio.to_thread(
-        render_readiness,
-        [list(c) for c in columns],
-        headings=headings,
-        ease_off=ease_off,
-        ready=ready,
-        title=title,
+    shown = [list(c) for c in columns]
+    return await _PNGS.get(
+        key, lambda: render_readiness(shown, headings=headings, ease_off=ease_off, ready=ready, title=title)
     )
-    _PNGS[key] = png
-    while len(_PNGS) > _PNG_CACHE:
-        _PNGS.popitem(last=False)
-    return png

@@ -8,18 +8,15 @@ for it; the figure uses the object-oriented API (no pyplot global state).
 
 from __future__ import annotations
 
-import asyncio
-import io
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from bot.domain.streaks import Day
+from bot.services.charts import EMBED_BACKGROUND, RenderedPngs, png_bytes
 
 #: Discord shows an embed image at most 400 px wide: drawn at 2.5× that, like the volume chart.
 WIDTH_IN, HEIGHT_IN, DPI = 5.0, 2.6, 200
-EMBED_BACKGROUND = "#393A41"
 TEXT = "#F3F3F4"
 MUTED = "#B5BAC1"
 #: Trained in the brand green; a freeze in ice blue; a missed planned day in a muted red;
@@ -93,15 +90,10 @@ def render_calendar(grid: Grid, title: str) -> bytes:
         )
         figure.text(x + 0.035, 0.095, label, fontsize=8.5, color=MUTED, va="center")
         x += 0.06 + 0.014 * len(label)
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="png", dpi=DPI, facecolor=EMBED_BACKGROUND, pil_kwargs={"compress_level": 3}
-    )
-    return buffer.getvalue()
+    return png_bytes(figure)
 
 
-_CACHE: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-_CACHE_SIZE = 256
+_PNGS = RenderedPngs()
 
 
 async def calendar_png(grid: Grid, title: str) -> bytes:
@@ -110,13 +102,6 @@ async def calendar_png(grid: Grid, title: str) -> bytes:
     A calendar only changes when a day passes or a workout is logged, so recent pictures
     are kept by their content and a member looking again gets theirs without a redraw.
     """
+    weeks = [list(week) for week in grid]
     key = (tuple(tuple(week) for week in grid), title)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        _CACHE.move_to_end(key)
-        return cached
-    png = await asyncio.to_thread(render_calendar, [list(week) for week in grid], title)
-    _CACHE[key] = png
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return png
+    return await _PNGS.get(key, lambda: render_calendar(weeks, title))
