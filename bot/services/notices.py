@@ -42,31 +42,28 @@ class PostProblem:
     @property
     def reason(self) -> str:
         """Why, in the words an admin acts on."""
-        if self.code == UNKNOWN_CHANNEL:
-            return f"the channel <#{self.channel_id}> no longer exists"
-        if self.code == MISSING_ACCESS:
-            return f"I can't see <#{self.channel_id}> (missing **View Channel**)"
-        return (
-            f"Discord refused my post in <#{self.channel_id}> for missing permissions "
-            "(I need **View Channel**, **Send Messages** and **Embed Links** there)"
-        )
+        return why_refused(self.code, f"<#{self.channel_id}>")
 
     @property
     def line(self) -> str:
         return f"<t:{int(self.at.timestamp())}:R>: {self.what} could not be posted: {self.reason}."
 
 
+def why_refused(code: int, channel_mention: str) -> str:
+    """Why Discord refused a post in the channel, as the member and the admins both read it."""
+    if code == UNKNOWN_CHANNEL:
+        return f"the channel {channel_mention} no longer exists"
+    if code == MISSING_ACCESS:
+        return f"I can't see {channel_mention} (I'm missing **View Channel** there)"
+    return (
+        f"Discord refused my post in {channel_mention}: I'm missing permissions there "
+        "(I need **View Channel**, **Send Messages** and **Embed Links**)"
+    )
+
+
 def member_reason(code: int, channel_mention: str, consequence: str) -> str:
     """The sentence a member sees when their own command's post was refused."""
-    if code == UNKNOWN_CHANNEL:
-        why = f"the channel {channel_mention} no longer exists"
-    elif code == MISSING_ACCESS:
-        why = f"I can't see {channel_mention} (I'm missing **View Channel** there)"
-    else:
-        why = (
-            f"Discord refused my post in {channel_mention}: I'm missing permissions there "
-            "(I need **View Channel**, **Send Messages** and **Embed Links**)"
-        )
+    why = why_refused(code, channel_mention)
     return f"I couldn't post: {why}, so {consequence}. I've told the server's admins."
 
 
